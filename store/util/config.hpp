@@ -1,0 +1,96 @@
+// config.hpp - every TERN_* setting, parsed once at start-up.
+//
+// Each setting has an environment variable, a --flag twin (the flag wins),
+// a default and a parser with bounds. A bad value is reported as one line
+// naming the setting, and the program stops (Postfix msg_fatal style).
+// Components receive only their own slice of Config, never the whole.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/util/result.hpp"
+
+namespace tern {
+
+using Seconds = std::chrono::seconds;
+using Millis = std::chrono::milliseconds;
+
+struct HostPort {
+  std::string host;
+  uint16_t port = 0;
+};
+
+struct RedisEndpoint {
+  std::string host = "127.0.0.1";
+  uint16_t port = 6379;
+  std::string unix_socket;  // redis+unix:///path/to.sock?db=N or unix:///path
+  int db = 0;
+  std::string password;
+};
+
+struct RetrySchedule {
+  std::vector<Millis> steps;  // the last step repeats
+  Millis max_queue_age{};
+};
+
+struct SmtpTimeouts {  // RFC 5321 §4.5.3.2 defaults
+  Millis connect{std::chrono::seconds(30)};
+  Millis greeting{std::chrono::minutes(5)};
+  Millis ehlo{std::chrono::minutes(5)};
+  Millis starttls{std::chrono::minutes(2)};
+  Millis mail{std::chrono::minutes(5)};
+  Millis rcpt{std::chrono::minutes(5)};
+  Millis data_init{std::chrono::minutes(2)};
+  Millis data_block{std::chrono::minutes(3)};
+  Millis data_end{std::chrono::minutes(10)};
+  Millis quit{std::chrono::seconds(10)};
+  static SmtpTimeouts all(Millis t);  // every step the same (tests)
+};
+
+struct DeliveryConfig {
+  std::string hostname;                 // EHLO name, Message-ID domain
+  uint16_t smtp_port = 25;              // port used at the recipient's MX
+  std::optional<HostPort> relay;        // smarthost: all mail goes there
+  RetrySchedule retry;
+  SmtpTimeouts timeouts;
+  std::string ca_file;                  // extra trust anchors for enforced TLS
+  bool allow_private_mx = false;        // deliver to MX on loopback/private addresses
+  int concurrency = 16;                 // delivery threads in one worker process
+  Millis claim_timeout{std::chrono::minutes(5)};  // a job idle this long in another worker is reclaimed
+};
+
+struct Config {
+  HostPort http{"127.0.0.1", 8080};
+  RedisEndpoint redis;
+  std::vector<std::string> dns_servers;  // "ip:port"; empty = the system resolver
+  DeliveryConfig delivery;
+  bool webhook_allow_private = false;
+  std::string master_key;
+  bool dev = false;
+  std::string log_level = "info";
+  int http_threads = 64;
+};
+
+// parse_config - env first, then argv flags (--http-addr=X or --http-addr X).
+// Leftover positional arguments are returned in `rest`.
+Result<Config> parse_config(const std::map<std::string, std::string>& env, const std::vector<std::string>& args,
+                            std::vector<std::string>& rest);
+
+// environment_map - the process environment as a map (the only getenv user).
+std::map<std::string, std::string> environment_map();
+
+// config_help - the settings table, one per line, for `tern help`.
+std::string config_help();
+
+// Parsers reused by tests and by other settings.
+Result<Millis> parse_duration(std::string_view text);          // 500ms, 30s, 5m, 2h, 3d
+Result<RetrySchedule> parse_retry_schedule(std::string_view text, Millis max_age);
+Result<HostPort> parse_host_port(std::string_view text);       // host:port, [v6]:port
+Result<RedisEndpoint> parse_redis_url(std::string_view text);  // redis://[:pw@]host:port/db
+
+}  // namespace tern

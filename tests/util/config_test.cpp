@@ -1,0 +1,76 @@
+#include "store/util/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace tern {
+namespace {
+
+Result<Config> parse(std::map<std::string, std::string> env, std::vector<std::string> args = {}) {
+  std::vector<std::string> rest;
+  return parse_config(env, args, rest);
+}
+
+TEST(Config, DefaultsFollowDesign) {
+  auto c = parse({});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->http.port, 8080);
+  EXPECT_EQ(c->delivery.smtp_port, 25);
+  EXPECT_EQ(c->delivery.retry.steps.size(), 6u);
+  EXPECT_EQ(c->delivery.retry.steps[0], std::chrono::minutes(1));
+  EXPECT_EQ(c->delivery.retry.max_queue_age, std::chrono::hours(72));
+  EXPECT_FALSE(c->delivery.relay.has_value());
+  EXPECT_FALSE(c->dev);
+}
+
+TEST(Config, FlagOverridesEnvironment) {
+  auto c = parse({{"TERN_SMTP_PORT", "2525"}}, {"--smtp-port", "2600"});
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->delivery.smtp_port, 2600);
+  auto d = parse({{"TERN_SMTP_PORT", "2525"}}, {"--smtp-port=2700"});
+  EXPECT_EQ(d->delivery.smtp_port, 2700);
+}
+
+TEST(Config, BadValueNamesTheSetting) {
+  auto c = parse({{"TERN_SMTP_PORT", "70000"}});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("TERN_SMTP_PORT"), std::string::npos);
+  auto r = parse({{"TERN_RETRY_SCHEDULE", "1m,5x"}});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("TERN_RETRY_SCHEDULE"), std::string::npos);
+  EXPECT_FALSE(parse({{"TERN_REDIS_URL", "http://x"}}));
+  EXPECT_FALSE(parse({{"TERN_DEV", "maybe"}}));
+  EXPECT_FALSE(parse({{"TERN_HTTP_ADDR", "nocolon"}}));
+  EXPECT_FALSE(parse({{"TERN_RELAY_URL", "127.0.0.1:25"}}));
+  EXPECT_FALSE(parse({}, {"--smtp-port"}));
+}
+
+TEST(Config, UnknownFlagsAreLeftForTheSubcommand) {
+  std::vector<std::string> rest;
+  auto c = parse_config({}, {"keys", "create", "--name", "n", "--dev", "true"}, rest);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->dev);
+  EXPECT_EQ(rest, (std::vector<std::string>{"keys", "create", "--name", "n"}));
+}
+
+TEST(Config, ParsesUrlsAndDurations) {
+  auto r = parse_redis_url("redis://:secret@10.0.0.1:6380/3");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->host, "10.0.0.1");
+  EXPECT_EQ(r->port, 6380);
+  EXPECT_EQ(r->db, 3);
+  EXPECT_EQ(r->password, "secret");
+  EXPECT_EQ(parse_redis_url("unix:///tmp/r.sock?db=2")->unix_socket, "/tmp/r.sock");
+  EXPECT_EQ(*parse_duration("500ms"), std::chrono::milliseconds(500));
+  EXPECT_EQ(*parse_duration("3d"), std::chrono::hours(72));
+  EXPECT_FALSE(parse_duration("5"));
+  EXPECT_FALSE(parse_duration("m"));
+  auto hp = parse_host_port("[::1]:25");
+  ASSERT_TRUE(hp);
+  EXPECT_EQ(hp->host, "::1");
+  auto relay = parse({{"TERN_RELAY_URL", "smtp://127.0.0.1:2525"}});
+  ASSERT_TRUE(relay);
+  EXPECT_EQ(relay->delivery.relay->port, 2525);
+}
+
+}  // namespace
+}  // namespace tern
