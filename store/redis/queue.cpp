@@ -105,6 +105,14 @@ Result<int> Queue::promote_due(int max) {
   return int(reply->integer);
 }
 
+Result<void> Queue::drop(const Job& job) {
+  auto lease = pool_.acquire();
+  if (!lease) return tl::unexpected(lease.error());
+  auto replies = (*lease)->pipeline({{"XACK", kStream, kGroup, job.stream_id}, {"XDEL", kStream, job.stream_id}});
+  if (!replies) return tl::unexpected(replies.error());
+  return {};
+}
+
 Result<Queue::Depth> Queue::depth() {
   auto lease = pool_.acquire();
   if (!lease) return tl::unexpected(lease.error());

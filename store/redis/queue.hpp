@@ -41,6 +41,9 @@ class Queue {
   // ready stream (one Lua script, Redis TIME as the clock). Returns how many.
   Result<int> promote_due(int max);
 
+  // drop - acknowledge and delete an entry that has nothing to deliver.
+  Result<void> drop(const Job& job);
+
   // depth - ready entries not yet delivered to a consumer plus pending ones,
   // and the delayed count (for health and metrics).
   struct Depth {

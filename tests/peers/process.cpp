@@ -56,7 +56,8 @@ ChildProcess::~ChildProcess() {
   if (pid_ > 0) stop(std::chrono::seconds(3));
 }
 
-ChildProcess::ChildProcess(ChildProcess&& other) noexcept : pid_(other.pid_), log_path_(std::move(other.log_path_)) {
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(other.pid_), exit_status_(other.exit_status_), log_path_(std::move(other.log_path_)) {
   other.pid_ = -1;
 }
 
@@ -64,6 +65,7 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   if (this != &other) {
     if (pid_ > 0) stop(std::chrono::seconds(3));
     pid_ = other.pid_;
+    exit_status_ = other.exit_status_;
     log_path_ = std::move(other.log_path_);
     other.pid_ = -1;
   }
@@ -76,6 +78,7 @@ bool ChildProcess::running() {
   pid_t r = waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
     pid_ = -1;
+    exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return false;
   }
   return true;
@@ -90,7 +93,7 @@ void ChildProcess::kill_hard() {
 }
 
 int ChildProcess::stop(std::chrono::milliseconds grace) {
-  if (pid_ <= 0) return -1;
+  if (pid_ <= 0) return exit_status_;
   ::kill(pid_, SIGTERM);
   auto deadline = std::chrono::steady_clock::now() + grace;
   int status = 0;
@@ -98,14 +101,16 @@ int ChildProcess::stop(std::chrono::milliseconds grace) {
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      exit_status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      return exit_status_;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ::kill(pid_, SIGKILL);
   waitpid(pid_, &status, 0);
   pid_ = -1;
-  return 128 + SIGKILL;
+  exit_status_ = 128 + SIGKILL;
+  return exit_status_;
 }
 
 std::string ChildProcess::log() const {

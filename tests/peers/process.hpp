@@ -27,6 +27,7 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
   bool running();                      // not yet exited
+  int exit_status() const { return exit_status_; }  // after it exited: code, or 128+signal
   void kill_hard();                    // SIGKILL and reap
   int stop(std::chrono::milliseconds grace = std::chrono::seconds(5));  // SIGTERM, wait, SIGKILL; exit status
   const std::string& log_path() const { return log_path_; }
@@ -34,6 +35,7 @@ class ChildProcess {
 
  private:
   pid_t pid_ = -1;
+  int exit_status_ = -1;
   std::string log_path_;
 };
 

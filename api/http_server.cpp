@@ -1,0 +1,167 @@
+// http_server.cpp - the only file that includes httplib.h.
+//
+// httplib's own router is bypassed: one catch-all handler per method turns
+// the request into an ApiRequest and hands it to dispatch() (router.hpp),
+// so 404/405, "//" tolerance and authentication live in our code. httplib
+// still reads the body first (a pre-routing handler would run before it),
+// and its error handler fills in a JSON body for responses it makes itself
+// (400, 413, 414, unknown methods).
+#include "api/http_server.hpp"
+
+#include <atomic>
+#include <exception>
+#include <thread>
+
+#include <httplib.h>
+
+#include "api/errors.hpp"
+#include "api/router.hpp"
+#include "api/routes.hpp"
+#include "store/util/log.hpp"
+
+namespace tern::api {
+namespace {
+
+constexpr const char* kJson = "application/json";
+constexpr std::size_t kKeepAliveMaxCount = 10000;  // per connection; see peer-figures.md
+constexpr time_t kReadTimeoutSeconds = 10;          // slowloris: a stalled client is dropped
+constexpr time_t kWriteTimeoutSeconds = 10;
+
+std::optional<std::string> header(const httplib::Request& req, const char* name) {
+  if (!req.has_header(name)) return std::nullopt;
+  return req.get_header_value(name);
+}
+
+void write(httplib::Response& res, const ApiResponse& response) {
+  res.status = response.status;
+  res.set_content(response.body, kJson);
+}
+
+// error_for_status - the JSON body for a response httplib made on its own.
+ApiError error_for_status(int status) {
+  switch (status) {
+    case 400: return validation_error("The request could not be parsed as HTTP.", 400);
+    case 404: return not_found();
+    case 405: return method_not_allowed();
+    case 413: return validation_error("The request body is too large.", 413);
+    case 414: return validation_error("The request URI is too long.", 414);
+    default:
+      if (status >= 500) return ApiError{status, "application_error", "An unexpected error occurred."};
+      return validation_error("The request was refused.", status);
+  }
+}
+
+std::string describe(std::exception_ptr ep) {
+  try {
+    if (ep) std::rethrow_exception(ep);
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "non-standard exception";
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Impl(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions opts)
+      : options(std::move(opts)), services{pool, clock, senders, options}, routes(make_routes()) {}
+
+  void configure();
+  void handle(const httplib::Request& req, httplib::Response& res);
+
+  ApiOptions options;
+  ApiServices services;
+  std::vector<Route> routes;
+  httplib::Server server;
+  bool bound = false;
+  std::atomic<bool> stop_requested{false};
+  std::atomic<bool> in_run{false};
+};
+
+void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& res) {
+  ApiRequest request;
+  request.method = req.method;
+  request.path = req.path;
+  request.body = req.body;
+  request.authorization = header(req, "Authorization");
+  try {
+    write(res, dispatch(routes, std::move(request), services));
+  } catch (...) {
+    // One place turns any escaped exception into a Resend 500 (STYLE §4.5).
+    log::error("request handler threw", {{"method", req.method}, {"path", req.path},
+                                         {"error", describe(std::current_exception())}});
+    write(res, error_response(application_error()));
+  }
+}
+
+void HttpServer::Impl::configure() {
+  const int threads = options.threads > 0 ? options.threads : 1;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server.set_tcp_nodelay(true);  // head and body go out in two send()s; no 40 ms delayed-ACK stall
+  server.set_keep_alive_max_count(kKeepAliveMaxCount);
+  server.set_read_timeout(kReadTimeoutSeconds, 0);
+  server.set_write_timeout(kWriteTimeoutSeconds, 0);
+  server.set_payload_max_length(options.max_body_bytes);
+
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
+  const std::string any = ".*";
+  server.Get(any, handler);
+  server.Post(any, handler);
+  server.Put(any, handler);
+  server.Patch(any, handler);
+  server.Delete(any, handler);
+  server.Options(any, handler);
+
+  server.set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours, already JSON
+        res.set_content(to_body(error_for_status(res.status)), kJson);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+    log::error("http exception", {{"method", req.method}, {"path", req.path}, {"error", describe(ep)}});
+    res.status = 500;
+    res.set_content(to_body(application_error()), kJson);
+  });
+}
+
+HttpServer::HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options)
+    : impl_(std::make_unique<Impl>(pool, clock, senders, std::move(options))) {
+  impl_->configure();
+}
+
+HttpServer::~HttpServer() = default;
+
+Result<uint16_t> HttpServer::bind(const std::string& host, uint16_t port) {
+  int bound_port = port;
+  if (port == 0) {
+    bound_port = impl_->server.bind_to_any_port(host);
+  } else if (!impl_->server.bind_to_port(host, port)) {
+    bound_port = -1;
+  }
+  if (bound_port <= 0)
+    return fail(Errc::unavailable, "cannot listen on " + host + ":" + std::to_string(port));
+  impl_->bound = true;
+  return static_cast<uint16_t>(bound_port);
+}
+
+void HttpServer::run() {
+  if (!impl_->bound) return;
+  impl_->in_run = true;
+  if (!impl_->stop_requested) impl_->server.listen_after_bind();
+  impl_->in_run = false;
+}
+
+void HttpServer::stop() {
+  impl_->stop_requested = true;
+  // httplib's stop() is a no-op until listen has started; wait out that
+  // short window so a stop() racing run() is never lost.
+  while (impl_->in_run && !impl_->server.is_running()) std::this_thread::yield();
+  impl_->server.stop();
+}
+
+bool HttpServer::is_running() const { return impl_->server.is_running(); }
+
+}  // namespace tern::api

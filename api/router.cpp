@@ -1,0 +1,77 @@
+// router.cpp - segment matching and the authenticate-then-handle sequence.
+#include "api/router.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace tern::api {
+namespace {
+
+// match_segments - does the path fit the pattern? Collects :name values.
+bool match_segments(const std::vector<std::string_view>& pattern, const std::vector<std::string_view>& path,
+                    std::vector<std::string>& params) {
+  if (pattern.size() != path.size()) return false;
+  std::vector<std::string> found;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (!pattern[i].empty() && pattern[i].front() == ':') {
+      found.emplace_back(path[i]);
+    } else if (pattern[i] != path[i]) {
+      return false;
+    }
+  }
+  params = std::move(found);
+  return true;
+}
+
+}  // namespace
+
+ApiResponse json_response(int status, const nlohmann::ordered_json& body) {
+  // replace: stored text is valid UTF-8, but a bad byte must not throw here.
+  return ApiResponse{status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+}
+
+ApiResponse error_response(const ApiError& error) { return ApiResponse{error.status, to_body(error)}; }
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+ApiResult<RouteMatch> match_route(const std::vector<Route>& routes, std::string_view method, std::string_view path) {
+  const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+  const auto segments = split_path(path);
+  bool path_known = false;
+  for (const auto& route : routes) {
+    std::vector<std::string> params;
+    if (!match_segments(split_path(route.pattern), segments, params)) continue;
+    path_known = true;
+    if (route.method == wanted) return RouteMatch{&route, std::move(params)};
+  }
+  if (path_known) return reject(method_not_allowed());
+  return reject(not_found());
+}
+
+ApiResponse dispatch(const std::vector<Route>& routes, ApiRequest request, ApiServices& services) {
+  auto match = match_route(routes, request.method, request.path);
+  if (!match) return error_response(match.error());
+  const Route& route = *match->route;
+  request.params = std::move(match->params);
+  if (route.access != Access::none) {
+    store::ApiKeyStore keys(services.pool);
+    std::optional<std::string_view> authorization;
+    if (request.authorization) authorization = *request.authorization;
+    auto context = authenticate(keys, authorization);
+    if (!context) return error_response(context.error());
+    if (auto allowed = check_access(*context, route.access); !allowed) return error_response(allowed.error());
+    request.context = std::move(*context);
+  }
+  return route.handler(request, services);
+}
+
+}  // namespace tern::api

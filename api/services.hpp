@@ -1,0 +1,46 @@
+// services.hpp - what the API's handlers are given: the Redis pool, the
+// clock, the sender policy and the options. Passed down from main; nothing
+// here is global.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "store/redis/redis_connection.hpp"
+#include "store/util/clock.hpp"
+#include "store/util/result.hpp"
+
+namespace tern::api {
+
+struct ApiOptions {
+  std::string hostname = "localhost";  // Message-ID domain (TERN_HOSTNAME)
+  bool dev = false;                    // TERN_DEV: any from-domain may send
+  int threads = 64;                    // HTTP worker threads
+  std::size_t max_body_bytes = 45 * 1024 * 1024;  // > 40 MB of attachments + JSON overhead
+};
+
+// SenderPolicy - may this team send from this domain? Implemented by the
+// composition root (dev mode allows everything; later, verified domains).
+// An Error of code unavailable or internal is a 500; any other Error means
+// "not allowed" and is answered 403 validation_error (domain not verified).
+class SenderPolicy {
+ public:
+  virtual ~SenderPolicy() = default;
+  virtual Result<void> may_send_from(std::string_view team, std::string_view domain) = 0;
+};
+
+// AllowAllSenders - dev mode and tests: every domain is allowed.
+class AllowAllSenders final : public SenderPolicy {
+ public:
+  Result<void> may_send_from(std::string_view, std::string_view) override { return {}; }
+};
+
+struct ApiServices {
+  store::RedisPool& pool;
+  const Clock& clock;
+  SenderPolicy& senders;
+  const ApiOptions& options;
+};
+
+}  // namespace tern::api

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# install-deps.sh - every Debian 12 package Tern needs to build, run and
+# test. Idempotent; runs apt-get as root (or through sudo).
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake pkg-config
+  libcpp-httplib-dev libboost-dev libssl-dev libhiredis-dev nlohmann-json3-dev
+  libc-ares-dev libexpected-dev libgtest-dev libgmock-dev
+  # run
+  redis-server openssl ca-certificates curl
+  # test peers: a real DNS server, real SMTP servers, DKIM verifier
+  dnsmasq-base python3-aiosmtpd postfix python3-dkim
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# postfix asks a question at install time; answer it so nothing waits.
+echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

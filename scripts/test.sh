@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# test.sh - install, build (Debug with ASan+UBSan) and run every test with
+# ctest. Tests start their own redis-server, DNS server and SMTP peers on
+# loopback, free ports and temp dirs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
+cmake --build build/test -j"$(nproc)"
+cd build/test
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --output-on-failure -j2 --timeout 300

@@ -1,0 +1,121 @@
+#include "worker/consumer.hpp"
+
+#include "store/util/log.hpp"
+
+namespace tern::worker {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kClaimBlock = 1000ms;  // how long one XREADGROUP waits for new work
+constexpr auto kBackoffOnError = 1000ms;
+constexpr auto kHousekeepingTick = 250ms;
+
+void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds d) {
+  auto end = std::chrono::steady_clock::now() + d;
+  while (!stop.load() && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(20ms);
+}
+
+}  // namespace
+
+Consumer::Consumer(store::RedisPool& pool, dns::Resolver& resolver, const Clock& clock, DeliveryConfig config,
+                   std::string consumer_name, SendFunction send)
+    : pool_(pool),
+      resolver_(resolver),
+      clock_(clock),
+      config_(std::move(config)),
+      name_(std::move(consumer_name)),
+      send_(std::move(send)),
+      emails_(pool) {}
+
+Consumer::~Consumer() { stop(); }
+
+void Consumer::start() {
+  store::Queue queue(pool_, name_);
+  if (auto r = queue.ensure_group(); !r) log::warn("cannot create consumer group yet", {{"error", r.error().message}});
+  for (int i = 0; i < config_.concurrency; ++i) threads_.emplace_back([this, i] { delivery_loop(i); });
+  threads_.emplace_back([this] { housekeeping_loop(); });
+  log::info("worker started", {{"consumer", name_}, {"concurrency", std::to_string(config_.concurrency)}});
+}
+
+void Consumer::stop() {
+  stopping_.store(true);
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void Consumer::delivery_loop(int index) {
+  store::Queue queue(pool_, name_);
+  std::mt19937_64 rng(std::random_device{}() + uint64_t(index));
+  while (!stopping()) {
+    auto reclaimed = queue.reclaim(1, config_.claim_timeout);
+    auto jobs = (reclaimed && !reclaimed->empty()) ? reclaimed : queue.claim(1, kClaimBlock);
+    if (!jobs) {
+      log::warn("queue unavailable", {{"error", jobs.error().message}});
+      sleep_unless(stopping_, kBackoffOnError);
+      continue;
+    }
+    for (const auto& job : *jobs) process(job, rng);
+  }
+}
+
+void Consumer::process(const store::Job& job, std::mt19937_64& rng) {
+  {
+    std::lock_guard lock(in_flight_mutex_);
+    in_flight_.insert(job.stream_id);
+  }
+  auto forget = [&] {
+    std::lock_guard lock(in_flight_mutex_);
+    in_flight_.erase(job.stream_id);
+  };
+  auto stored = emails_.get_any(job.email_id);
+  if (!stored) {
+    log::warn("cannot read email; job left for retry", {{"email_id", job.email_id}, {"error", stored.error().message}});
+    forget();
+    return;
+  }
+  if (!stored->has_value()) {
+    // The queue entry outlived its email (deleted): drop the entry.
+    log::warn("queue entry without email; dropping", {{"email_id", job.email_id}});
+    if (auto r = store::Queue(pool_, name_).drop(job); !r)
+      log::warn("cannot drop orphan queue entry", {{"email_id", job.email_id}, {"error", r.error().message}});
+    forget();
+    return;
+  }
+  DeliveryContext ctx{resolver_, config_, send_, rng};
+  AttemptResult result = attempt_delivery(**stored, ctx, clock_.now());
+  auto committed = emails_.commit_attempt(job, result.state, result.events, result.retry_at);
+  if (!committed) {
+    // Not acked: the job will be reclaimed and tried again (at-least-once).
+    log::error("cannot commit delivery result", {{"email_id", job.email_id}, {"error", committed.error().message}});
+  } else {
+    for (const auto& e : result.events) {
+      std::string reply = e.reply ? (std::to_string(e.reply->code) + " " + e.reply->enhanced + " " + e.reply->text) : "";
+      log::info("email event", {{"email_id", job.email_id}, {"team", (*stored)->content.team}, {"event", e.type},
+                                {"recipients", std::to_string(e.recipients.size())}, {"reply", reply}});
+    }
+  }
+  forget();
+}
+
+void Consumer::housekeeping_loop() {
+  store::Queue queue(pool_, name_);
+  auto last_renew = std::chrono::steady_clock::now();
+  while (!stopping()) {
+    auto moved = queue.promote_due(500);
+    if (!moved) log::warn("cannot promote due emails", {{"error", moved.error().message}});
+    if (std::chrono::steady_clock::now() - last_renew > config_.claim_timeout / 3) {
+      std::vector<std::string> ids;
+      {
+        std::lock_guard lock(in_flight_mutex_);
+        ids.assign(in_flight_.begin(), in_flight_.end());
+      }
+      if (auto r = queue.renew(ids); !r) log::warn("cannot renew claims", {{"error", r.error().message}});
+      last_renew = std::chrono::steady_clock::now();
+    }
+    sleep_unless(stopping_, (moved && *moved > 0) ? 0ms : kHousekeepingTick);
+  }
+}
+
+}  // namespace tern::worker

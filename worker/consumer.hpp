@@ -1,0 +1,57 @@
+// consumer.hpp - the worker's loop: claim jobs from the ready stream, run a
+// delivery attempt, commit its result, and keep the queue healthy.
+//
+// `concurrency` delivery threads each claim one job at a time (a job first
+// taken over from a silent worker, else a new one). One housekeeping thread
+// promotes due retries and scheduled sends and renews the claims of jobs in
+// flight, so a slow but live delivery is never taken over. Nothing is acked
+// before its result is committed: a kill at any point leaves the job
+// pending, to be reclaimed after claim_timeout (at-least-once).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dnscheck/resolver.hpp"
+#include "store/redis/email_store.hpp"
+#include "store/redis/queue.hpp"
+#include "store/util/clock.hpp"
+#include "store/util/config.hpp"
+#include "worker/delivery.hpp"
+
+namespace tern::worker {
+
+class Consumer {
+ public:
+  Consumer(store::RedisPool& pool, dns::Resolver& resolver, const Clock& clock, DeliveryConfig config,
+           std::string consumer_name, SendFunction send);
+  ~Consumer();
+
+  void start();
+  void stop();  // finishes jobs in flight, then returns
+
+ private:
+  void delivery_loop(int index);
+  void housekeeping_loop();
+  void process(const store::Job& job, std::mt19937_64& rng);
+  bool stopping() const { return stopping_.load(); }
+
+  store::RedisPool& pool_;
+  dns::Resolver& resolver_;
+  const Clock& clock_;
+  DeliveryConfig config_;
+  std::string name_;
+  SendFunction send_;
+  store::EmailStore emails_;
+  std::atomic<bool> stopping_{false};
+  std::vector<std::thread> threads_;
+  std::mutex in_flight_mutex_;
+  std::set<std::string> in_flight_;  // stream ids this process works on
+};
+
+}  // namespace tern::worker
