@@ -85,7 +85,7 @@ void Consumer::process(const store::Job& job, std::mt19937_64& rng) {
   }
   DeliveryContext ctx{resolver_, config_, send_, rng};
   AttemptResult result = attempt_delivery(**stored, ctx, clock_.now());
-  auto committed = emails_.commit_attempt(job, result.state, result.events, result.retry_at);
+  auto committed = emails_.commit_attempt(job, (*stored)->content.team, result.state, result.events, result.retry_at);
   if (!committed) {
     // Not acked: the job will be reclaimed and tried again (at-least-once).
     log::error("cannot commit delivery result", {{"email_id", job.email_id}, {"error", committed.error().message}});

@@ -26,6 +26,11 @@ Result<void> exec_transaction(RedisPool& pool, std::vector<std::vector<std::stri
   return {};
 }
 
+std::vector<std::string> publish_event(std::string_view team, std::string_view email_id, const EmailEvent& e) {
+  return {"XADD", std::string(keys::kEventStream), "*", "type", e.type, "team", std::string(team), "subject_id",
+          std::string(email_id), "event", event_to_json(e)};
+}
+
 Result<std::optional<StoredEmail>> parse_stored(const RedisValue& reply, std::string_view team) {
   if (reply.type != RedisValue::Type::array || reply.elements.size() != 3 || reply.elements[0].is_nil())
     return std::optional<StoredEmail>{};
@@ -47,6 +52,7 @@ Result<void> EmailStore::create(const EmailContent& content, const EmailState& s
        "last_event", state.last_event},
       {"RPUSH", keys::email_events(content.id), event_to_json(first_event)},
       {"ZADD", keys::team_emails(content.team), created, content.id},
+      publish_event(content.team, content.id, first_event),
   };
   if (content.scheduled_at && *content.scheduled_at > content.created_at) {
     cmds.push_back({"ZADD", std::string(keys::kDelayedSet), std::to_string(to_unix_ms(*content.scheduled_at)),
@@ -81,7 +87,7 @@ Result<std::vector<EmailEvent>> EmailStore::events(std::string_view id) {
   return out;
 }
 
-Result<void> EmailStore::commit_attempt(const Job& job, const EmailState& state,
+Result<void> EmailStore::commit_attempt(const Job& job, std::string_view team, const EmailState& state,
                                         const std::vector<EmailEvent>& events, std::optional<TimePoint> retry_at) {
   std::vector<std::vector<std::string>> cmds = {
       {"HSET", keys::email(job.email_id), "state", state_to_json(state), "last_event", state.last_event}};
@@ -89,6 +95,7 @@ Result<void> EmailStore::commit_attempt(const Job& job, const EmailState& state,
     std::vector<std::string> push = {"RPUSH", keys::email_events(job.email_id)};
     for (const auto& e : events) push.push_back(event_to_json(e));
     cmds.push_back(std::move(push));
+    for (const auto& e : events) cmds.push_back(publish_event(team, job.email_id, e));
   }
   if (retry_at)
     cmds.push_back({"ZADD", std::string(keys::kDelayedSet), std::to_string(to_unix_ms(*retry_at)), job.email_id});

@@ -41,8 +41,9 @@ class EmailStore {
 
   // commit_attempt - store the new state and events, then either finish the
   // job (XACK+XDEL) or move it to the delayed set for retry_at, atomically.
-  Result<void> commit_attempt(const Job& job, const EmailState& state, const std::vector<EmailEvent>& events,
-                              std::optional<TimePoint> retry_at);
+  // Events are also appended to the event stream (keys::kEventStream).
+  Result<void> commit_attempt(const Job& job, std::string_view team, const EmailState& state,
+                              const std::vector<EmailEvent>& events, std::optional<TimePoint> retry_at);
 
  private:
   RedisPool& pool_;

@@ -29,4 +29,37 @@ inline constexpr std::string_view kReadyStream = "tern:queue:ready";
 inline constexpr std::string_view kWorkerGroup = "workers";
 inline constexpr std::string_view kDelayedSet = "tern:queue:delayed";
 
+// Every email and domain event, in order, for the webhook dispatcher: a
+// stream with its own consumer group; entries are deleted once fanned out.
+// Fields: type, team, subject_id (email or domain id), event (JSON).
+inline constexpr std::string_view kEventStream = "tern:events";
+
+// Domains: one hash per domain (hash tag = the domain id) holding its team,
+// name and JSON document; a per-team ZSET of ids by creation time; a global
+// name -> id string that makes a name unique across teams; and one ZSET of
+// ids scored by their next background verification time (ms).
+inline std::string domain(std::string_view id) { return "tern:domain:{" + std::string(id) + "}"; }
+inline std::string team_domains(std::string_view team) { return "tern:team:" + std::string(team) + ":domains"; }
+inline std::string domain_by_name(std::string_view name) { return "tern:domain_name:" + std::string(name); }
+inline constexpr std::string_view kDomainRecheckSet = "tern:domains:recheck";
+
+// Webhooks (webhook_store.hpp). A webhook's hash and the team's index
+// (sorted by creation time); each delivery message's hash and its attempt
+// list; per (webhook, subject) chain that serialises one email's events; one
+// due set for first sends and retries (score = due time in Unix ms).
+inline std::string webhook(std::string_view id) { return "tern:webhook:" + std::string(id); }
+inline std::string team_webhooks(std::string_view team) { return "tern:team:" + std::string(team) + ":webhooks"; }
+inline std::string webhook_messages(std::string_view webhook_id) {
+  return "tern:webhook:" + std::string(webhook_id) + ":messages";
+}
+inline std::string webhook_chain(std::string_view webhook_id, std::string_view subject_id) {
+  return "tern:webhook:" + std::string(webhook_id) + ":chain:" + std::string(subject_id);
+}
+inline std::string webhook_message(std::string_view msg_id) { return "tern:webhook_msg:" + std::string(msg_id); }
+inline std::string webhook_attempts(std::string_view msg_id) {
+  return "tern:webhook_msg:" + std::string(msg_id) + ":attempts";
+}
+inline constexpr std::string_view kWebhookDueSet = "tern:webhooks:due";
+inline constexpr std::string_view kWebhookGroup = "webhooks";  // consumer group on kEventStream
+
 }  // namespace tern::store::keys

@@ -107,7 +107,7 @@ TEST_F(QueueTest, CommitWithRetryMovesToDelayedThenPromotes) {
   auto jobs = queue.claim(10, 100ms);
   ASSERT_TRUE(jobs && jobs->size() == 1);
   state.last_event = "delivery_delayed";
-  ASSERT_TRUE(emails.commit_attempt(jobs->front(), state, {}, std::chrono::system_clock::now() - 1s));
+  ASSERT_TRUE(emails.commit_attempt(jobs->front(), "t1", state, {}, std::chrono::system_clock::now() - 1s));
   auto depth = queue.depth();
   ASSERT_TRUE(depth);
   EXPECT_EQ(depth->ready + depth->pending, 0);
