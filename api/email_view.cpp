@@ -54,4 +54,24 @@ Json email_view(const store::StoredEmail& email) {
   return out;
 }
 
+Json email_list_item(const store::StoredEmail& email) {
+  const store::EmailContent& c = email.content;
+  auto array_or_null = [](const std::vector<std::string>& values) {
+    return values.empty() ? Json(nullptr) : string_array(values);
+  };
+  Json out;
+  out["id"] = c.id;
+  out["message_id"] = c.message_id;
+  out["to"] = string_array(c.to);
+  out["from"] = c.from;
+  out["created_at"] = format_resend_timestamp(c.created_at);
+  out["subject"] = c.subject;
+  out["bcc"] = array_or_null(c.bcc);
+  out["cc"] = array_or_null(c.cc);
+  out["reply_to"] = array_or_null(c.reply_to);
+  out["last_event"] = last_event_for_api(email.state.last_event);
+  out["scheduled_at"] = c.scheduled_at ? Json(format_resend_timestamp(*c.scheduled_at)) : Json(nullptr);
+  return out;
+}
+
 }  // namespace tern::api

@@ -14,6 +14,11 @@ namespace tern::api {
 
 nlohmann::ordered_json email_view(const store::StoredEmail& email);
 
+// email_list_item - one item of GET /emails (§5.4): the email object
+// without object, html, text, tags and topic_id; bcc/cc/reply_to are null
+// when empty, as Resend's list shows them.
+nlohmann::ordered_json email_list_item(const store::StoredEmail& email);
+
 // last_event_for_api - the stored last_event if it is one of Resend's
 // enum values (strict SDKs reject others), else "queued".
 std::string last_event_for_api(std::string_view stored);

@@ -71,6 +71,27 @@ ApiError domain_not_verified(std::string_view domain) {
                           403);
 }
 
+ApiError invalid_attachment(std::string message) { return {422, "invalid_attachment", std::move(message)}; }
+
+ApiError invalid_access() {
+  return {422, "invalid_access", "Access must be \"full_access\" | \"sending_access\"."};
+}
+
+ApiError invalid_idempotency_key() {
+  return {400, "invalid_idempotency_key", "Idempotency keys, if present, must have between 1 and 256 characters."};
+}
+
+ApiError invalid_idempotent_request() {
+  return {409, "invalid_idempotent_request",
+          "This idempotency key has been used with this HTTP method and endpoint within the last 24 hours, but the "
+          "request body was modified and doesn't match the original request."};
+}
+
+ApiError concurrent_idempotent_requests() {
+  return {409, "concurrent_idempotent_requests",
+          "There is another request in progress with the same idempotency key."};
+}
+
 ApiError not_found(std::string message) { return {404, "not_found", std::move(message)}; }
 ApiError method_not_allowed() { return {405, "method_not_allowed", "Method is not allowed for the requested path."}; }
 

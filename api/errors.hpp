@@ -48,6 +48,13 @@ ApiError invalid_parameter(std::string message);           // e.g. invalid_uuid_
 ApiError invalid_uuid_parameter(std::string_view name);    // "The `id` must be a valid UUID."
 ApiError domain_not_verified(std::string_view domain);     // 403 validation_error
 
+// Attachments, API keys and idempotency (resend-api.md §2, §4).
+ApiError invalid_attachment(std::string message);          // 422
+ApiError invalid_access();                                 // 422 bad `permission`
+ApiError invalid_idempotency_key();                        // 400
+ApiError invalid_idempotent_request();                     // 409 same key, other body
+ApiError concurrent_idempotent_requests();                 // 409 same key in flight
+
 // Routing.
 ApiError not_found(std::string message = "The requested endpoint does not exist.");
 ApiError method_not_allowed();

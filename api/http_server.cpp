@@ -9,6 +9,8 @@
 #include "api/http_server.hpp"
 
 #include <atomic>
+#include <cctype>
+#include <map>
 #include <exception>
 #include <thread>
 
@@ -34,7 +36,21 @@ std::optional<std::string> header(const httplib::Request& req, const char* name)
 
 void write(httplib::Response& res, const ApiResponse& response) {
   res.status = response.status;
+  for (const auto& [name, value] : response.headers) res.set_header(name.c_str(), value);
   res.set_content(response.body, kJson);
+}
+
+// other_headers - the request headers handlers may read, names lower-cased
+// (the first of a repeated name wins).
+std::map<std::string, std::string> other_headers(const httplib::Request& req) {
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "authorization") continue;  // kept apart, never logged
+    out.emplace(std::move(lower), value);
+  }
+  return out;
 }
 
 // error_for_status - the JSON body for a response httplib made on its own.
@@ -65,8 +81,8 @@ std::string describe(std::exception_ptr ep) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions opts)
-      : options(std::move(opts)), services{pool, clock, senders, options}, routes(make_routes()) {}
+  Impl(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions opts, dns::Resolver* resolver)
+      : options(std::move(opts)), services{pool, clock, senders, options, resolver}, routes(make_routes()) {}
 
   void configure();
   void handle(const httplib::Request& req, httplib::Response& res);
@@ -86,6 +102,8 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
   request.path = req.path;
   request.body = req.body;
   request.authorization = header(req, "Authorization");
+  request.headers = other_headers(req);
+  for (const auto& [name, value] : req.params) request.query.emplace(name, value);  // the first of a name wins
   try {
     write(res, dispatch(routes, std::move(request), services));
   } catch (...) {
@@ -127,8 +145,9 @@ void HttpServer::Impl::configure() {
   });
 }
 
-HttpServer::HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options)
-    : impl_(std::make_unique<Impl>(pool, clock, senders, std::move(options))) {
+HttpServer::HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options,
+                       dns::Resolver* resolver)
+    : impl_(std::make_unique<Impl>(pool, clock, senders, std::move(options), resolver)) {
   impl_->configure();
 }
 

@@ -24,7 +24,9 @@ namespace tern::api {
 
 class HttpServer {
  public:
-  HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options);
+  // resolver (optional, not owned) answers POST /domains/{id}/verify.
+  HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options,
+             dns::Resolver* resolver = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

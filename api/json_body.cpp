@@ -71,6 +71,10 @@ ApiResult<Json> parse_json_value(std::string_view body) {
                                      std::to_string(e.byte) + ")."));
     return reject(validation_error("The request body is not valid JSON (error near byte " +
                                    std::to_string(e.byte) + ")."));
+  } catch (const nlohmann::json::out_of_range&) {
+    // A number beyond double's range ("1e999"): nlohmann throws out_of_range
+    // (406), not parse_error. Found by tests/fuzz/json_body_fuzz.
+    return reject(validation_error("The request body holds a number too large to represent."));
   }
 }
 

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/rate_limit.hpp"
+
 namespace tern::api {
 namespace {
 
@@ -57,21 +59,36 @@ ApiResult<RouteMatch> match_route(const std::vector<Route>& routes, std::string_
   return reject(not_found());
 }
 
+std::optional<std::string> request_header(const ApiRequest& request, const std::string& lower_name) {
+  auto it = request.headers.find(lower_name);
+  if (it == request.headers.end()) return std::nullopt;
+  return it->second;
+}
+
 ApiResponse dispatch(const std::vector<Route>& routes, ApiRequest request, ApiServices& services) {
   auto match = match_route(routes, request.method, request.path);
   if (!match) return error_response(match.error());
   const Route& route = *match->route;
   request.params = std::move(match->params);
-  if (route.access != Access::none) {
-    store::ApiKeyStore keys(services.pool);
-    std::optional<std::string_view> authorization;
-    if (request.authorization) authorization = *request.authorization;
-    auto context = authenticate(keys, authorization);
-    if (!context) return error_response(context.error());
-    if (auto allowed = check_access(*context, route.access); !allowed) return error_response(allowed.error());
+  if (route.access == Access::none) return route.handler(request, services);
+
+  store::ApiKeyStore keys(services.pool);
+  std::optional<std::string_view> authorization;
+  if (request.authorization) authorization = *request.authorization;
+  auto context = authenticate(keys, authorization);
+  if (!context) return error_response(context.error());
+  const RateLimitOutcome limit = apply_rate_limit(services, context->team);
+  ApiResponse response;
+  if (limit.refusal) {
+    response = *limit.refusal;
+  } else if (auto allowed = check_access(*context, route.access); !allowed) {
+    response = error_response(allowed.error());
+  } else {
     request.context = std::move(*context);
+    response = route.handler(request, services);
   }
-  return route.handler(request, services);
+  response.headers.insert(response.headers.end(), limit.headers.begin(), limit.headers.end());
+  return response;
 }
 
 }  // namespace tern::api

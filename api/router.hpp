@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,15 +28,21 @@ struct ApiRequest {
   std::string method;                       // "GET", "POST", ...
   std::string path;                         // decoded, without the query
   std::string body;
+  std::map<std::string, std::string> query;  // decoded query parameters (?limit=10&after=...)
   std::optional<std::string> authorization;  // the Authorization header, if sent
   std::vector<std::string> params;          // values of the pattern's :name segments, in order
   RequestContext context;                   // set by dispatch() after authentication
+  std::map<std::string, std::string> headers;  // other request headers, names lower-cased
 };
+
+// request_header - a header by its lower-case name, if sent.
+std::optional<std::string> request_header(const ApiRequest& request, const std::string& lower_name);
 
 // ApiResponse - always a JSON body (served as application/json).
 struct ApiResponse {
   int status = 200;
   std::string body;
+  std::vector<std::pair<std::string, std::string>> headers = {};  // extra headers (ratelimit-*, retry-after)
 };
 
 ApiResponse json_response(int status, const nlohmann::ordered_json& body);
@@ -61,7 +68,9 @@ std::vector<std::string_view> split_path(std::string_view path);
 // match_route - the route for method + path, or not_found / method_not_allowed.
 ApiResult<RouteMatch> match_route(const std::vector<Route>& routes, std::string_view method, std::string_view path);
 
-// dispatch - match, authenticate, check access, run the handler.
+// dispatch - match, authenticate, apply the team's rate limit
+// (rate_limit.hpp: 429 past it, ratelimit-* headers on every answer to an
+// authenticated request), check access, run the handler.
 ApiResponse dispatch(const std::vector<Route>& routes, ApiRequest request, ApiServices& services);
 
 }  // namespace tern::api

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/attachments.hpp"
 #include "api/json_body.hpp"
 #include "mailer/address.hpp"
 #include "mailer/message.hpp"
@@ -177,25 +178,21 @@ ApiResult<std::vector<store::Tag>> read_tags(const Json& object) {
   return out;
 }
 
-ApiResult<std::optional<TimePoint>> read_scheduled_at(const Json& object) {
+// read_scheduled_at - ISO 8601 into scheduled_at, natural language into
+// relative_schedule (resolved later, against the request's now).
+ApiResult<void> read_scheduled_at(const Json& object, SendRequest& out) {
   const Json* value = present(object, "scheduled_at");
-  if (!value) return std::optional<TimePoint>();
+  if (!value) return {};
   if (!value->is_string()) return reject(not_a("scheduled_at", "a string", *value));
-  auto when = parse_iso8601(value->get_ref<const std::string&>());
-  if (!when)
-    return reject(validation_error(
-        "Invalid `scheduled_at` field. Use an ISO 8601 date such as `2026-08-05T11:52:01.858Z`; "
-        "natural-language times (\"in 1 min\") are not supported yet."));
-  return std::optional<TimePoint>(*when);
+  auto spec = parse_schedule(value->get_ref<const std::string&>());
+  if (!spec) return reject(validation_error(spec.error().message));
+  if (spec->kind == ScheduleSpec::Kind::absolute) out.scheduled_at = spec->at;
+  else out.relative_schedule = *spec;
+  return {};
 }
 
 // check_unsupported - fields Tern refuses rather than drops.
 ApiResult<void> check_unsupported(const Json& object) {
-  if (const Json* attachments = present(object, "attachments")) {
-    if (!attachments->is_array()) return reject(not_a("attachments", "an array", *attachments));
-    if (!attachments->empty())
-      return reject(validation_error("Attachments are not supported yet: send the email without `attachments`."));
-  }
   if (present(object, "template"))
     return reject(validation_error("Templates are not supported yet: send `html` or `text` instead of `template`."));
   return {};
@@ -265,17 +262,24 @@ ApiResult<SendRequest> validate_send_request(const Json& object) {
   if (!headers) return reject(headers.error());
   auto tags = read_tags(object);
   if (!tags) return reject(tags.error());
-  auto scheduled_at = read_scheduled_at(object);
-  if (!scheduled_at) return reject(scheduled_at.error());
+  if (auto ok = read_scheduled_at(object, out); !ok) return reject(ok.error());
   if (auto ok = check_unsupported(object); !ok) return reject(ok.error());
+  auto attachments = read_attachments(object);
+  if (!attachments) return reject(attachments.error());
   out.headers = std::move(*headers);
   out.tags = std::move(*tags);
-  out.scheduled_at = *scheduled_at;
+  out.attachments = std::move(*attachments);
   return out;
 }
 
+std::optional<TimePoint> scheduled_time(const SendRequest& request, TimePoint now) {
+  if (request.relative_schedule) return resolve_schedule(*request.relative_schedule, now);
+  return request.scheduled_at;
+}
+
 ApiResult<void> check_schedule(const SendRequest& request, TimePoint now) {
-  if (request.scheduled_at && *request.scheduled_at > now + kMaxScheduleAhead)
+  const auto when = scheduled_time(request, now);
+  if (when && *when > now + kMaxScheduleAhead)
     return reject(validation_error("The `scheduled_at` date must be at most 30 days in the future."));
   return {};
 }
@@ -297,7 +301,8 @@ store::EmailContent to_email_content(const SendRequest& request, std::string tea
   content.tags = request.tags;
   content.message_id = std::move(message_id);
   content.created_at = now;
-  if (request.scheduled_at && *request.scheduled_at > now) content.scheduled_at = request.scheduled_at;
+  content.attachments = request.attachments;
+  if (const auto when = scheduled_time(request, now); when && *when > now) content.scheduled_at = when;
   return content;
 }
 

@@ -3,10 +3,11 @@
 // Pure: no HTTP, no Redis, no clock except where `now` is passed in. The
 // field rules are resend-api.md §5.1: from/to/subject required, to/cc/bcc/
 // reply_to a string or an array of strings, html or text (at least one),
-// headers an object of strings, tags [{name,value}], scheduled_at ISO 8601.
+// headers an object of strings, tags [{name,value}], scheduled_at ISO 8601
+// or natural language (schedule_parse.hpp), attachments (attachments.hpp).
 // null counts as absent; unknown fields are ignored. Anything Tern cannot do
-// yet (attachments, templates, natural-language schedules) is refused with a
-// 422 that says so, never silently dropped.
+// yet (templates, remote attachment paths) is refused with a 422 that says
+// so, never silently dropped.
 //
 // Errors carry Resend's names: missing_required_field ("Missing `to` field."),
 // invalid_from_address, and validation_error for everything else. CR, LF or
@@ -25,6 +26,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "api/errors.hpp"
+#include "api/schedule_parse.hpp"
 #include "store/redis/email_record.hpp"
 #include "store/util/time_format.hpp"
 
@@ -47,8 +49,14 @@ struct SendRequest {
   std::optional<std::string> text;
   std::vector<std::pair<std::string, std::string>> headers;  // in the order given
   std::vector<store::Tag> tags;
-  std::optional<TimePoint> scheduled_at;
+  std::optional<TimePoint> scheduled_at;           // an absolute scheduled_at (ISO 8601)
+  std::optional<ScheduleSpec> relative_schedule;   // "in 1 min", "tomorrow at 9am": resolved against now
+  std::vector<store::Attachment> attachments;
 };
+
+// scheduled_time - when the email should go: the relative schedule resolved
+// against now, else scheduled_at, else nullopt (at once).
+std::optional<TimePoint> scheduled_time(const SendRequest& request, TimePoint now);
 
 // parse_send_request - body bytes -> SendRequest (JSON rules of json_body.hpp).
 ApiResult<SendRequest> parse_send_request(std::string_view body);
@@ -56,12 +64,12 @@ ApiResult<SendRequest> parse_send_request(std::string_view body);
 // validate_send_request - one already-parsed JSON object (also for batch).
 ApiResult<SendRequest> validate_send_request(const nlohmann::ordered_json& object);
 
-// check_schedule - scheduled_at at most kMaxScheduleAhead after now. A time
-// in the past is accepted and means "send now".
+// check_schedule - scheduled_time() at most kMaxScheduleAhead after now. A
+// time in the past is accepted and means "send now".
 ApiResult<void> check_schedule(const SendRequest& request, TimePoint now);
 
-// to_email_content - what the store keeps. scheduled_at is kept only when it
-// lies after now (so initial_state() says "scheduled" only then).
+// to_email_content - what the store keeps. The scheduled time is kept only
+// when it lies after now (so initial_state() says "scheduled" only then).
 store::EmailContent to_email_content(const SendRequest& request, std::string team, std::string id,
                                      std::string message_id, TimePoint now);
 

@@ -1,5 +1,5 @@
 // services.hpp - what the API's handlers are given: the Redis pool, the
-// clock, the sender policy and the options. Passed down from main; nothing
+// clock, the sender policy, the options and the DNS resolver. Passed down from main; nothing
 // here is global.
 #pragma once
 
@@ -7,8 +7,10 @@
 #include <string>
 #include <string_view>
 
+#include "dnscheck/resolver.hpp"
 #include "store/redis/redis_connection.hpp"
 #include "store/util/clock.hpp"
+#include "store/util/config.hpp"
 #include "store/util/result.hpp"
 
 namespace tern::api {
@@ -18,6 +20,14 @@ struct ApiOptions {
   bool dev = false;                    // TERN_DEV: any from-domain may send
   int threads = 64;                    // HTTP worker threads
   std::size_t max_body_bytes = 45 * 1024 * 1024;  // > 40 MB of attachments + JSON overhead
+  // Domains (api/domains_routes.hpp). Empty spf_mechanism / feedback_host
+  // fall back to "a:<hostname>" / "feedback-smtp.<hostname>".
+  std::string master_key = {};         // TERN_MASTER_KEY: seals DKIM private keys
+  std::string dkim_selector = "tern";  // DKIM selector of new domains ("<selector>-ed" for Ed25519)
+  std::string spf_mechanism = {};      // what the customer's SPF record must contain for Tern's hosts
+  std::string feedback_host = {};      // the return-path MX target
+  RateLimitConfig rate_limit;          // TERN_RATE_LIMIT[_BURST]; off by default (rate_limit.hpp)
+  bool webhook_allow_private = false;  // TERN_WEBHOOK_ALLOW_PRIVATE: http:// and private-IP endpoints allowed
 };
 
 // SenderPolicy - may this team send from this domain? Implemented by the
@@ -41,6 +51,7 @@ struct ApiServices {
   const Clock& clock;
   SenderPolicy& senders;
   const ApiOptions& options;
+  dns::Resolver* resolver = nullptr;  // for POST /domains/{id}/verify; null answers 500
 };
 
 }  // namespace tern::api

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/domains_command.hpp"
 #include "cli/keys_command.hpp"
 #include "cli/runtime.hpp"
 #include "store/util/config.hpp"
@@ -19,6 +20,9 @@ constexpr const char* kUsage =
     "  worker          the delivery worker only\n"
     "  keys create     create an API key (prints the token once)\n"
     "  keys list       list API keys of a team\n"
+    "  domains add NAME     add a sending domain; prints the DNS records to publish\n"
+    "  domains verify NAME  check a domain's DNS records now (✓/✗ per record)\n"
+    "  domains list         list a team's domains\n"
     "  version         print the version\n"
     "  help            this text and every setting\n";
 
@@ -32,13 +36,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tern: %s\n", config.error().message.c_str());
     return 2;
   }
+  // Dev mode needs no secrets: DKIM keys made in dev are sealed with a fixed,
+  // public key, which is exactly as safe as dev mode itself.
+  if (config->dev && config->master_key.empty()) config->master_key = "tern-dev-mode-master-key-not-secret";
   tern::log::Level level = tern::log::Level::info;
   tern::log::parse_level(config->log_level, level);
   tern::log::set_level(level);
 
   const std::string command = rest.empty() ? "help" : rest[0];
   const std::vector<std::string> sub(rest.begin() + (rest.empty() ? 0 : 1), rest.end());
-  const bool takes_arguments = command == "keys" || command == "help";
+  const bool takes_arguments = command == "keys" || command == "domains" || command == "help";
   if (!takes_arguments && !sub.empty()) {
     std::fprintf(stderr, "tern %s: unknown argument '%s' (see tern help)\n", command.c_str(), sub[0].c_str());
     return 2;
@@ -47,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "api") return tern::cli::run_roles(*config, {true, false});
   if (command == "worker") return tern::cli::run_roles(*config, {false, true});
   if (command == "keys") return tern::cli::keys_command(*config, sub);
+  if (command == "domains") return tern::cli::domains_command(*config, sub);
   if (command == "version") {
     std::printf("tern %s\n", TERN_VERSION);
     return 0;

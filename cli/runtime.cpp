@@ -7,8 +7,16 @@
 #include <memory>
 #include <thread>
 
+#include <atomic>
+
 #include "api/http_server.hpp"
-#include "cli/sender_policy.hpp"
+#include "domains/domain_service.hpp"
+#include "store/redis/domain_store.hpp"
+#include "worker/bounce_listener.hpp"
+#include "worker/bounce_recorder.hpp"
+#include "worker/domain_rechecker.hpp"
+#include "worker/sender_identity.hpp"
+#include "api/verified_senders.hpp"
 #include "dnscheck/resolver.hpp"
 #include "mailer/smtp/client.hpp"
 #include "store/redis/durability_check.hpp"
@@ -16,6 +24,7 @@
 #include "store/util/encoding.hpp"
 #include "store/util/log.hpp"
 #include "worker/consumer.hpp"
+#include "worker/webhook_dispatcher.hpp"
 
 namespace tern::cli {
 namespace {
@@ -53,11 +62,20 @@ int run_roles(const Config& config, Roles roles) {
   store::RedisPool pool(config.redis);
   if (!check_redis(pool)) return 1;
   if (config.dev) log::warn("dev mode: any from-domain may send; never use TERN_DEV in production");
+  if (!config.dev && config.master_key.empty()) {
+    std::fprintf(stderr,
+                 "tern: TERN_MASTER_KEY is not set: it encrypts DKIM private keys at rest and is required outside "
+                 "dev mode (generate one with: openssl rand -base64 32)\n");
+    return 2;
+  }
 
   SystemClock clock;
   api::AllowAllSenders allow_all;
-  VerifiedDomainsOnly verified_only;
+  api::VerifiedSenders verified_only(pool);
   api::SenderPolicy& senders = config.dev ? static_cast<api::SenderPolicy&>(allow_all) : verified_only;
+  // One resolver for the API (domain verification) and the worker (MX).
+  std::unique_ptr<dns::Resolver> resolver =
+      dns::make_cares_resolver(dns::ResolverOptions{config.dns_servers, std::chrono::seconds(5), 2});
 
   std::unique_ptr<api::HttpServer> server;
   std::thread server_thread;
@@ -66,7 +84,10 @@ int run_roles(const Config& config, Roles roles) {
     options.hostname = config.delivery.hostname;
     options.dev = config.dev;
     options.threads = config.http_threads;
-    server = std::make_unique<api::HttpServer>(pool, clock, senders, options);
+    options.rate_limit = config.rate_limit;
+    options.master_key = config.master_key;
+    options.webhook_allow_private = config.webhook_allow_private;
+    server = std::make_unique<api::HttpServer>(pool, clock, senders, options, resolver.get());
     auto port = server->bind(config.http.host, config.http.port);
     if (!port) {
       std::fprintf(stderr, "tern: TERN_HTTP_ADDR %s:%u: %s\n", config.http.host.c_str(), config.http.port,
@@ -77,13 +98,50 @@ int run_roles(const Config& config, Roles roles) {
     server_thread = std::thread([&] { server->run(); });
   }
 
-  std::unique_ptr<dns::Resolver> resolver;
   std::unique_ptr<worker::Consumer> consumer;
+  std::unique_ptr<store::RedisPool> webhook_pool;
+  std::unique_ptr<worker::WebhookDispatcher> webhooks;
+  store::DomainStore domain_store(pool);
+  worker::DomainSenderIdentities sender_identities(domain_store, config.master_key);
+  std::unique_ptr<worker::BounceRecorder> bounce_recorder;
+  std::unique_ptr<worker::BounceListener> bounce_listener;
+  std::atomic<bool> stopping{false};
+  std::thread rechecker_thread;
   if (roles.worker) {
-    resolver = dns::make_cares_resolver(dns::ResolverOptions{config.dns_servers, std::chrono::seconds(5), 2});
+    if (config.bounce_listen) {
+      bounce_recorder = std::make_unique<worker::BounceRecorder>(pool, clock);
+      worker::BounceListenerOptions options;
+      options.hostname = config.delivery.hostname;
+      bounce_listener = std::make_unique<worker::BounceListener>(*bounce_recorder, options);
+      auto port = bounce_listener->start(config.bounce_listen->host, config.bounce_listen->port);
+      if (!port) {
+        std::fprintf(stderr, "tern: TERN_BOUNCE_ADDR %s:%u: %s\n", config.bounce_listen->host.c_str(),
+                     config.bounce_listen->port, port.error().message.c_str());
+        return 1;
+      }
+      log::info("bounce listener up", {{"addr", config.bounce_listen->host + ":" + std::to_string(*port)}});
+    }
     consumer = std::make_unique<worker::Consumer>(pool, *resolver, clock, config.delivery, consumer_name(config),
-                                                  &smtp::send_transaction);
+                                                  &smtp::send_transaction, &sender_identities);
     consumer->start();
+    // Pending domains are verified again in the background (backing off, 72 h).
+    rechecker_thread = std::thread([&] {
+      worker::DomainRechecker rechecker(pool, *resolver,
+                                        domains::settings_for_host(config.delivery.hostname, config.master_key));
+      while (!stopping.load()) {
+        rechecker.tick(clock.now());
+        for (int i = 0; i < 150 && !stopping.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+    // Webhooks on their own threads and Redis connections: a slow endpoint
+    // never holds up mail delivery.
+    webhook_pool = std::make_unique<store::RedisPool>(config.redis);
+    worker::WebhookConfig webhook_config;
+    webhook_config.allow_private = config.webhook_allow_private;
+    webhook_config.sender.ca_file = config.delivery.ca_file;
+    webhooks = std::make_unique<worker::WebhookDispatcher>(*webhook_pool, *resolver, clock, webhook_config,
+                                                           consumer_name(config));
+    webhooks->start();
   }
 
   int signo = 0;
@@ -91,7 +149,11 @@ int run_roles(const Config& config, Roles roles) {
   log::info("stopping", {{"signal", std::to_string(signo)}});
   if (server) server->stop();
   if (server_thread.joinable()) server_thread.join();
+  stopping.store(true);
+  if (rechecker_thread.joinable()) rechecker_thread.join();
+  if (bounce_listener) bounce_listener->stop();
   if (consumer) consumer->stop();
+  if (webhooks) webhooks->stop();
   log::info("stopped");
   return 0;
 }

@@ -34,8 +34,10 @@ std::string fold_header(std::string_view name, const std::vector<std::string>& p
   std::size_t line = out.size();
   const std::string& first = pieces.front();
   // When the first piece cannot share the name's line but fits on a line of
-  // its own, start the value on a continuation line (legal FWS after ':').
-  if (line + 1 + first.size() > kFoldWidth && 1 + first.size() <= kFoldWidth) {
+  // its own, start the value on a continuation line (legal FWS after ':'),
+  // unless the piece is only whitespace: that line would look blank.
+  if (line + 1 + first.size() > kFoldWidth && 1 + first.size() <= kFoldWidth &&
+      first.find_first_not_of(" \t") != std::string::npos) {
     out += "\r\n";
     line = 0;
   }

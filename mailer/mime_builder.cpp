@@ -6,7 +6,10 @@
 // quoted-printable UTF-8: QP is 7-bit safe whatever the text holds, so the
 // message never needs 8BITMIME and no line exceeds 76 characters.
 // The multipart boundary is "=_tern_" + 32 hex digits: "=_" cannot occur in
-// QP output, so the boundary cannot collide with a body. Custom headers that
+// QP output (nor '_' in base64 attachments), so the boundary cannot collide
+// with a body. With attachments the body is nested: mixed[related[body,
+// inline...], attachment...], each container only when needed, each level
+// with its own boundary. Custom headers that
 // fail validate_custom_header are dropped, so a caller that forgot to
 // validate still cannot smuggle in a Bcc or a second From.
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include "mailer/header_encoding.hpp"
 #include "mailer/header_folding.hpp"
 #include "mailer/message.hpp"
+#include "mailer/mime_parts.hpp"
 #include "mailer/transfer_encoding.hpp"
 #include "mailer/utf8.hpp"
 #include "store/util/encoding.hpp"
@@ -48,6 +52,12 @@ bool is_owned_header(std::string_view name) {
 std::string make_boundary(std::string_view seed) {
   const std::string raw = seed.empty() ? random_bytes(16) : sha256(seed).substr(0, 16);
   return "=_tern_" + hex_encode(raw);
+}
+
+// nested_boundary - a boundary for an outer container; differs from the
+// body's (and from each other) even when the seed is fixed.
+std::string nested_boundary(std::string_view seed, std::string_view level) {
+  return make_boundary(seed.empty() ? std::string_view() : std::string(seed) + ":" + std::string(level));
 }
 
 void add_mailboxes(std::string& out, std::string_view name, const std::vector<Mailbox>& list) {
@@ -100,17 +110,35 @@ std::string alternative(const OutgoingMessage& message) {
   return out;
 }
 
+// body_entity - the text and/or html entity.
+std::string body_entity(const OutgoingMessage& message) {
+  if (message.text && message.html) return alternative(message);
+  if (message.html) return single_part("html", *message.html);
+  return single_part("plain", message.text.value_or(std::string()));
+}
+
+// with_attachments - RFC 2387 related (body + inline parts) inside RFC 2046
+// mixed (that + regular attachments); each layer only when needed.
+std::string with_attachments(const OutgoingMessage& message) {
+  std::vector<std::string> related = {body_entity(message)};
+  std::vector<std::string> mixed;
+  for (const auto& attachment : message.attachments) {
+    if (is_valid_content_id(attachment.content_id)) related.push_back(attachment_entity(attachment));
+    else mixed.push_back(attachment_entity(attachment));
+  }
+  std::string inner = related.size() == 1
+                          ? std::move(related.front())
+                          : multipart_entity("related", nested_boundary(message.mime_boundary_seed, "related"), related);
+  if (mixed.empty()) return inner;
+  mixed.insert(mixed.begin(), std::move(inner));
+  return multipart_entity("mixed", nested_boundary(message.mime_boundary_seed, "mixed"), mixed);
+}
+
 }  // namespace
 
 std::string build_message(const OutgoingMessage& message) {
   std::string out = envelope_headers(message);
-  if (message.text && message.html) {
-    out += alternative(message);
-  } else if (message.html) {
-    out += single_part("html", *message.html);
-  } else {
-    out += single_part("plain", message.text.value_or(std::string()));
-  }
+  out += message.attachments.empty() ? body_entity(message) : with_attachments(message);
   return out;
 }
 

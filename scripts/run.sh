@@ -47,7 +47,7 @@ export TERN_HOSTNAME=${TERN_HOSTNAME:-tern.localhost}
 export TERN_DEV=true
 
 if [ ! -s var/dev-api-key ]; then
-  build/release/tern keys create --name dev > var/dev-api-key
+  build/release/cli/tern keys create --name dev > var/dev-api-key
 fi
 KEY=$(cat var/dev-api-key)
 cat <<MSG
@@ -61,4 +61,4 @@ Try:
 Delivered mail lands in $ROOT/var/mail/*.eml. Stop with Ctrl-C.
 
 MSG
-exec build/release/tern serve
+exec build/release/cli/tern serve

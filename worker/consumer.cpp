@@ -1,6 +1,7 @@
 #include "worker/consumer.hpp"
 
 #include "store/util/log.hpp"
+#include "worker/suppression_check.hpp"
 
 namespace tern::worker {
 namespace {
@@ -10,6 +11,9 @@ using namespace std::chrono_literals;
 constexpr auto kClaimBlock = 1000ms;  // how long one XREADGROUP waits for new work
 constexpr auto kBackoffOnError = 1000ms;
 constexpr auto kHousekeepingTick = 250ms;
+// A destination lease outlives any sane transaction; a killed worker's lease
+// lapses after it.
+constexpr auto kDestinationLease = std::chrono::minutes(15);
 
 void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds d) {
   auto end = std::chrono::steady_clock::now() + d;
@@ -19,14 +23,18 @@ void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds d) {
 }  // namespace
 
 Consumer::Consumer(store::RedisPool& pool, dns::Resolver& resolver, const Clock& clock, DeliveryConfig config,
-                   std::string consumer_name, SendFunction send)
+                   std::string consumer_name, SendFunction send, SenderIdentities* senders)
     : pool_(pool),
       resolver_(resolver),
       clock_(clock),
       config_(std::move(config)),
       name_(std::move(consumer_name)),
       send_(std::move(send)),
-      emails_(pool) {}
+      senders_(senders),
+      emails_(pool),
+      suppressions_(pool),
+      slots_(pool, config_.destination_concurrency, kDestinationLease),
+      gate_(slots_) {}
 
 Consumer::~Consumer() { stop(); }
 
@@ -83,17 +91,36 @@ void Consumer::process(const store::Job& job, std::mt19937_64& rng) {
     forget();
     return;
   }
-  DeliveryContext ctx{resolver_, config_, send_, rng};
-  AttemptResult result = attempt_delivery(**stored, ctx, clock_.now());
-  auto committed = emails_.commit_attempt(job, (*stored)->content.team, result.state, result.events, result.retry_at);
+  // Suppressed recipients are never attempted (Resend: last_event suppressed).
+  store::StoredEmail email = **stored;
+  const TimePoint now = clock_.now();
+  auto check = apply_suppressions(suppressions_, email, email.state, now);
+  if (!check) {
+    log::warn("cannot read the suppression list; job left for retry",
+              {{"email_id", job.email_id}, {"error", check.error().message}});
+    forget();
+    return;
+  }
+  DeliveryContext ctx{resolver_, config_, send_, rng, senders_, &gate_};
+  AttemptResult result = attempt_delivery(email, ctx, now);
+  result.events.insert(result.events.begin(), check->events.begin(), check->events.end());
+  const std::string& team = email.content.team;
+  auto committed = emails_.commit_attempt(job, team, result.state, result.events, result.retry_at);
   if (!committed) {
     // Not acked: the job will be reclaimed and tried again (at-least-once).
     log::error("cannot commit delivery result", {{"email_id", job.email_id}, {"error", committed.error().message}});
-  } else {
-    for (const auto& e : result.events) {
-      std::string reply = e.reply ? (std::to_string(e.reply->code) + " " + e.reply->enhanced + " " + e.reply->text) : "";
-      log::info("email event", {{"email_id", job.email_id}, {"team", (*stored)->content.team}, {"event", e.type},
-                                {"recipients", std::to_string(e.recipients.size())}, {"reply", reply}});
+    forget();
+    return;
+  }
+  for (const auto& e : result.events) {
+    std::string reply = e.reply ? (std::to_string(e.reply->code) + " " + e.reply->enhanced + " " + e.reply->text) : "";
+    log::info("email event", {{"email_id", job.email_id}, {"team", team}, {"event", e.type},
+                              {"recipients", std::to_string(e.recipients.size())}, {"reply", reply}});
+    if (e.type != "email.bounced" || !e.reply) continue;
+    // A hard bounce puts the address on the team's suppression list.
+    for (const auto& rcpt : e.recipients) {
+      auto added = record_hard_bounce(suppressions_, team, rcpt, job.email_id, *e.reply, now);
+      if (!added) log::warn("cannot record hard bounce", {{"email_id", job.email_id}, {"error", added.error().message}});
     }
   }
   forget();

@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "dnscheck/resolver.hpp"
+#include "store/redis/destination_slots.hpp"
 #include "store/redis/email_store.hpp"
+#include "store/redis/suppression_store.hpp"
 #include "store/redis/queue.hpp"
 #include "store/util/clock.hpp"
 #include "store/util/config.hpp"
@@ -29,7 +31,7 @@ namespace tern::worker {
 class Consumer {
  public:
   Consumer(store::RedisPool& pool, dns::Resolver& resolver, const Clock& clock, DeliveryConfig config,
-           std::string consumer_name, SendFunction send);
+           std::string consumer_name, SendFunction send, SenderIdentities* senders = nullptr);
   ~Consumer();
 
   void start();
@@ -47,7 +49,11 @@ class Consumer {
   DeliveryConfig config_;
   std::string name_;
   SendFunction send_;
+  SenderIdentities* senders_;
   store::EmailStore emails_;
+  store::SuppressionStore suppressions_;
+  store::DestinationSlots slots_;
+  RedisDestinationGate gate_;
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;
   std::mutex in_flight_mutex_;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "dnscheck/mx_policy.hpp"
+#include "mailer/dkim/signer.hpp"
 #include "store/util/log.hpp"
 #include "worker/message_assembly.hpp"
 #include "worker/outcome.hpp"
@@ -15,6 +16,7 @@ namespace tern::worker {
 namespace {
 
 constexpr std::size_t kMaxAddressesPerAttempt = 5;  // as Postfix smtp_mx_address_limit
+constexpr auto kThrottleRetry = std::chrono::seconds(2);  // a busy destination is asked again this soon
 
 bool is_ip_literal(const std::string& host) {
   unsigned char buf[16];
@@ -50,21 +52,27 @@ dns::Route route_for(const std::string& domain, DeliveryContext& ctx) {
   return route;
 }
 
-std::vector<RecipientOutcome> deliver_to_domain(const std::string& domain, const std::vector<std::string>& rcpts,
-                                                const std::string& sender, const std::string& message,
-                                                DeliveryContext& ctx) {
-  dns::Route route = route_for(domain, ctx);
+// destination_key - the MX host set (or the relay) a route leads to.
+std::string destination_key(const dns::Route& route, const DeliveryContext& ctx) {
+  if (ctx.config.relay) return "relay:" + ctx.config.relay->host + ":" + std::to_string(ctx.config.relay->port);
+  std::vector<std::string> names;
+  for (const auto& h : route.hosts) names.push_back(h.name);
+  std::sort(names.begin(), names.end());
+  std::string key;
+  for (const auto& n : names) key += (key.empty() ? "" : ",") + n;
+  return key;
+}
+
+std::vector<RecipientOutcome> try_hosts(const std::string& domain, const dns::Route& route,
+                                        const std::vector<std::string>& rcpts, const SenderIdentity& sender,
+                                        const std::string& message, DeliveryContext& ctx, bool& host_failure) {
   std::vector<RecipientOutcome> out;
-  if (route.status != dns::RouteStatus::ok) {
-    for (const auto& r : rcpts) out.push_back(classify_route(route, r));
-    return out;
-  }
   const uint16_t port = ctx.config.relay ? ctx.config.relay->port : ctx.config.smtp_port;
   smtp::TransactionRequest request;
   request.helo_name = ctx.config.hostname;
-  request.envelope = smtp::Envelope{sender, rcpts};
+  request.envelope = smtp::Envelope{sender.envelope_from, rcpts};
   request.message = message;
-  request.tls = smtp::TlsMode::opportunistic;
+  request.tls = sender.tls;
   request.ca_file = ctx.config.ca_file;
   request.timeouts = ctx.config.timeouts;
 
@@ -80,7 +88,9 @@ std::vector<RecipientOutcome> deliver_to_domain(const std::string& domain, const
       }
       ++tried;
       smtp::TransactionResult result = ctx.send(smtp::Endpoint{host.name, address, port}, request);
+      host_failure = host_failure || (result.session_reply && result.session_reply->code == 421);
       if (!host_failed(result)) return classify_transaction(result, rcpts, host.name);
+      host_failure = true;
       log::info("MX host failed, trying next",
                 {{"domain", domain}, {"mx", host.name}, {"address", address},
                  {"error", result.network_error ? *result.network_error
@@ -102,9 +112,52 @@ std::vector<RecipientOutcome> deliver_to_domain(const std::string& domain, const
   return out;
 }
 
+// deliver_to_domain - route, then one transaction inside the destination's
+// concurrency window; a full window throttles the recipients.
+std::vector<RecipientOutcome> deliver_to_domain(const std::string& domain, const std::vector<std::string>& rcpts,
+                                                const SenderIdentity& sender, const std::string& message,
+                                                DeliveryContext& ctx) {
+  dns::Route route = route_for(domain, ctx);
+  std::vector<RecipientOutcome> out;
+  if (route.status != dns::RouteStatus::ok) {
+    for (const auto& r : rcpts) out.push_back(classify_route(route, r));
+    return out;
+  }
+  const std::string destination = destination_key(route, ctx);
+  std::optional<std::string> token = ctx.gate ? ctx.gate->enter(destination) : std::optional<std::string>("");
+  if (!token) {
+    for (const auto& r : rcpts)
+      out.push_back({r, Verdict::throttled, store::RemoteReply{0, "4.4.5", "destination busy: " + destination, ""}});
+    return out;
+  }
+  bool host_failure = false;
+  out = try_hosts(domain, route, rcpts, sender, message, ctx, host_failure);
+  if (ctx.gate) ctx.gate->leave(destination, *token, host_failure);
+  return out;
+}
+
 void add_event(std::vector<store::EmailEvent>& events, const char* type, TimePoint now,
                std::vector<std::string> rcpts, std::optional<store::RemoteReply> reply) {
   events.push_back(store::EmailEvent{type, now, std::move(rcpts), std::move(reply)});
+}
+
+// fail_pending - every recipient still queued or deferred fails with a local reason.
+void fail_pending(AttemptResult& result, TimePoint now, const std::string& enhanced, const std::string& why) {
+  for (auto& r : result.state.recipients) {
+    if (r.status != store::RecipientStatus::queued && r.status != store::RecipientStatus::deferred) continue;
+    r.status = store::RecipientStatus::failed;
+    r.last_reply = store::RemoteReply{0, enhanced, why, ""};
+    add_event(result.events, "email.failed", now, {r.address}, r.last_reply);
+  }
+  result.state.last_event = "failed";
+}
+
+Result<SenderIdentity> plain_identity(const store::EmailContent& content) {
+  auto sender = envelope_sender(content);
+  if (!sender) return tl::unexpected(sender.error());
+  SenderIdentity id;
+  id.envelope_from = *sender;
+  return id;
 }
 
 }  // namespace
@@ -121,29 +174,41 @@ AttemptResult attempt_delivery(const store::StoredEmail& email, DeliveryContext&
 
   std::vector<RecipientOutcome> outcomes;
   auto message = assemble_message(email.content);
-  auto sender = envelope_sender(email.content);
-  if (!message || !sender) {
-    std::string why = !message ? message.error().message : sender.error().message;
-    log::error("stored email cannot be assembled", {{"email_id", email.content.id}, {"error", why}});
-    for (auto& r : state.recipients) {
-      if (r.status != store::RecipientStatus::queued && r.status != store::RecipientStatus::deferred) continue;
-      r.status = store::RecipientStatus::failed;
-      r.last_reply = store::RemoteReply{0, "5.6.0", "message could not be built: " + why, ""};
-      add_event(result.events, "email.failed", now, {r.address}, r.last_reply);
-    }
-    state.last_event = "failed";
+  if (!message) {
+    fail_pending(result, now, "5.6.0", "message could not be built: " + message.error().message);
+    log::error("stored email cannot be assembled", {{"email_id", email.content.id}, {"error", message.error().message}});
     return result;
   }
+  auto sender = ctx.senders ? ctx.senders->identity(email.content) : plain_identity(email.content);
+  if (sender && !sender->keys.empty()) {
+    auto signed_message = dkim::sign_message(*message, sender->signer_configs(), now);
+    if (!signed_message) sender = tl::unexpected(signed_message.error());
+    else message = std::move(*signed_message);
+  }
+  if (!sender) {
+    // A key that cannot be opened is an operator problem: retry, never send unsigned.
+    log::error("cannot sign email", {{"email_id", email.content.id}, {"error", sender.error().message}});
+    for (const auto& [domain, rcpts] : by_domain)
+      for (const auto& r : rcpts)
+        outcomes.push_back({r, Verdict::deferred, store::RemoteReply{0, "4.7.0", "not sent: " + sender.error().message, ""}});
+  }
   for (const auto& [domain, rcpts] : by_domain) {
+    if (!sender) break;
     auto part = deliver_to_domain(domain, rcpts, *sender, *message, ctx);
     outcomes.insert(outcomes.end(), part.begin(), part.end());
   }
 
-  state.attempts += 1;
+  if (std::any_of(outcomes.begin(), outcomes.end(), [](const RecipientOutcome& o) { return o.verdict != Verdict::throttled; }))
+    state.attempts += 1;
   std::vector<std::string> delivered, deferred;
   std::optional<store::RemoteReply> delivered_reply, deferred_reply;
   std::vector<RecipientOutcome> bounced;
+  bool throttled = false;
   for (const auto& o : outcomes) {
+    if (o.verdict == Verdict::throttled) {
+      throttled = true;  // nothing was attempted: no attempt counted, no event
+      continue;
+    }
     auto it = std::find_if(state.recipients.begin(), state.recipients.end(),
                            [&](const store::RecipientState& r) { return r.address == o.recipient; });
     if (it == state.recipients.end()) continue;
@@ -163,6 +228,8 @@ AttemptResult attempt_delivery(const store::StoredEmail& email, DeliveryContext&
         it->status = store::RecipientStatus::deferred;
         deferred.push_back(o.recipient);
         if (!deferred_reply) deferred_reply = o.reply;
+        break;
+      case Verdict::throttled:
         break;
     }
   }
@@ -187,6 +254,11 @@ AttemptResult attempt_delivery(const store::StoredEmail& email, DeliveryContext&
     }
   } else {
     state.next_attempt_at.reset();
+  }
+  if (throttled) {
+    std::uniform_int_distribution<int> jitter_ms(0, 1000);
+    TimePoint soon = now + kThrottleRetry + std::chrono::milliseconds(jitter_ms(ctx.rng));
+    result.retry_at = result.retry_at ? std::min(*result.retry_at, soon) : soon;
   }
   for (const auto& b : bounced) add_event(result.events, "email.bounced", now, {b.recipient}, b.reply);
   if (!result.events.empty()) state.last_event = result.events.back().type.substr(6);  // drop "email."

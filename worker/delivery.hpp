@@ -17,6 +17,8 @@
 #include "mailer/smtp/client.hpp"
 #include "store/redis/email_store.hpp"
 #include "store/util/config.hpp"
+#include "worker/destination_gate.hpp"
+#include "worker/sender_identity.hpp"
 
 namespace tern::worker {
 
@@ -27,12 +29,14 @@ struct DeliveryContext {
   const DeliveryConfig& config;
   SendFunction send;
   std::mt19937_64& rng;
+  SenderIdentities* senders = nullptr;  // null: unsigned, From as envelope sender
+  DestinationGate* gate = nullptr;       // null: no per-destination limit
 };
 
 struct AttemptResult {
   store::EmailState state;
   std::vector<store::EmailEvent> events;
-  std::optional<TimePoint> retry_at;  // set when some recipient is still deferred
+  std::optional<TimePoint> retry_at;  // set when some recipient is still deferred or throttled
 };
 
 AttemptResult attempt_delivery(const store::StoredEmail& email, DeliveryContext& context, TimePoint now);

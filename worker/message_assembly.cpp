@@ -39,6 +39,8 @@ Result<std::string> assemble_message(const store::EmailContent& c) {
   m.message_id = c.message_id;
   m.date = c.created_at;
   m.mime_boundary_seed = c.id;  // stable across retries
+  for (const auto& a : c.attachments)
+    m.attachments.push_back(mailer::Attachment{a.filename, a.content_type, a.content, a.content_id});
   return mailer::build_message(m);
 }
 

@@ -30,6 +30,7 @@ const char* to_string(Verdict v) {
     case Verdict::delivered: return "delivered";
     case Verdict::deferred: return "deferred";
     case Verdict::bounced: return "bounced";
+    case Verdict::throttled: return "throttled";
   }
   return "deferred";
 }

@@ -26,7 +26,10 @@
 
 namespace tern::worker {
 
-enum class Verdict { delivered, deferred, bounced };
+// throttled is not an SMTP outcome: the destination was at its concurrency
+// window, nothing was attempted, and the recipient is retried in seconds
+// without counting an attempt.
+enum class Verdict { delivered, deferred, bounced, throttled };
 const char* to_string(Verdict v);
 
 struct RecipientOutcome {

@@ -33,9 +33,12 @@ ApiKey key_from_hash(const RedisValue& fields) {
     else if (f == "permission") k.permission = parse_permission(v).value_or(Permission::sending_access);
     else if (f == "domain_id") k.domain_id = v;
     else if (f == "created_ms") k.created_at = from_unix_ms(std::stoll(v));
+    else if (f == "last_used_ms" && !v.empty()) k.last_used_at = from_unix_ms(std::stoll(v));
   }
   return k;
 }
+
+constexpr std::chrono::minutes kLastUsedResolution{1};
 
 }  // namespace
 
@@ -53,7 +56,7 @@ Result<CreatedApiKey> ApiKeyStore::create(std::string name, std::string team, Pe
                                           std::string domain_id) {
   CreatedApiKey out;
   out.key = ApiKey{new_uuid(), std::move(name), std::move(team), permission, std::move(domain_id),
-                   std::chrono::system_clock::now()};
+                   std::chrono::system_clock::now(), std::nullopt};
   out.token = "re_" + token_body();
   const std::string hash = token_hash_hex(out.token);
   auto lease = pool_.acquire();
@@ -86,7 +89,14 @@ Result<std::optional<ApiKey>> ApiKeyStore::authenticate(std::string_view token) 
   for (size_t i = 0; i + 1 < reply->elements.size(); i += 2)
     if (reply->elements[i].str == "hash") stored = reply->elements[i + 1].str;
   if (!constant_time_equal(stored, hash)) return std::optional<ApiKey>{};
-  return std::optional<ApiKey>(key_from_hash(*reply));
+  ApiKey key = key_from_hash(*reply);
+  // last_used_at to the minute: one write per key per minute at most.
+  const TimePoint now = std::chrono::system_clock::now();
+  if (!key.last_used_at || now - *key.last_used_at >= kLastUsedResolution) {
+    auto touched = run(pool_, {"HSET", keys::api_key_by_hash(hash), "last_used_ms", std::to_string(to_unix_ms(now))});
+    if (touched && !touched->is_error()) key.last_used_at = now;  // best effort: never fails a request
+  }
+  return std::optional<ApiKey>(std::move(key));
 }
 
 Result<std::vector<ApiKey>> ApiKeyStore::list(std::string_view team) {
@@ -119,6 +129,19 @@ Result<bool> ApiKeyStore::remove(std::string_view team, std::string_view id) {
                                      {"SREM", keys::team_api_keys(team), std::string(id)},
                                      {"EXEC"}});
   if (!replies) return tl::unexpected(replies.error());
+  return true;
+}
+
+Result<bool> ApiKeyStore::rename(std::string_view team, std::string_view id, std::string_view name) {
+  auto hash = expect_ok(run(pool_, {"GET", keys::api_key_by_id(id)}), "get api key");
+  if (!hash) return tl::unexpected(hash.error());
+  if (hash->is_nil()) return false;
+  auto owner = expect_ok(run(pool_, {"HGET", keys::api_key_by_hash(hash->str), "team"}), "get api key");
+  if (!owner) return tl::unexpected(owner.error());
+  if (owner->is_nil() || owner->str != team) return false;
+  auto set = expect_ok(run(pool_, {"HSET", keys::api_key_by_hash(hash->str), "name", std::string(name)}),
+                       "rename api key");
+  if (!set) return tl::unexpected(set.error());
   return true;
 }
 

@@ -25,6 +25,7 @@ struct ApiKey {
   Permission permission = Permission::full_access;
   std::string domain_id;  // sending_access limited to one domain, or empty
   TimePoint created_at{};
+  std::optional<TimePoint> last_used_at;  // refreshed by authenticate(), to the minute
 };
 
 struct CreatedApiKey {
@@ -43,6 +44,8 @@ class ApiKeyStore {
   Result<std::vector<ApiKey>> list(std::string_view team);
   // remove - false when no such key in this team.
   Result<bool> remove(std::string_view team, std::string_view id);
+  // rename - false when no such key in this team.
+  Result<bool> rename(std::string_view team, std::string_view id, std::string_view name);
 
  private:
   RedisPool& pool_;

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "store/util/encoding.hpp"
 
 namespace tern::store {
 namespace {
@@ -31,9 +34,30 @@ std::optional<std::string> read_optional_string(const json& j, const char* key) 
   return it->get<std::string>();
 }
 
+json attachments_to_json(const std::vector<Attachment>& attachments) {
+  json out = json::array();
+  for (const auto& a : attachments)
+    out.push_back({{"filename", a.filename},
+                   {"content_type", a.content_type},
+                   {"content_id", a.content_id},
+                   {"content_b64", base64_encode(a.content)}});
+  return out;
+}
+
+std::vector<Attachment> attachments_from_json(const json& j) {
+  std::vector<Attachment> out;
+  for (const auto& a : j) {
+    auto content = base64_decode(a.at("content_b64").get<std::string>());
+    if (!content) throw std::runtime_error("attachment content is not base64");
+    out.push_back(Attachment{a.value("filename", ""), a.value("content_type", ""), a.value("content_id", ""),
+                             std::move(*content)});
+  }
+  return out;
+}
+
 std::optional<RecipientStatus> parse_status(std::string_view s) {
   for (auto st : {RecipientStatus::queued, RecipientStatus::delivered, RecipientStatus::deferred,
-                  RecipientStatus::bounced, RecipientStatus::failed})
+                  RecipientStatus::bounced, RecipientStatus::failed, RecipientStatus::suppressed})
     if (s == to_string(st)) return st;
   return std::nullopt;
 }
@@ -61,6 +85,7 @@ const char* to_string(RecipientStatus status) {
     case RecipientStatus::deferred: return "deferred";
     case RecipientStatus::bounced: return "bounced";
     case RecipientStatus::failed: return "failed";
+    case RecipientStatus::suppressed: return "suppressed";
   }
   return "queued";
 }
@@ -91,7 +116,24 @@ std::string content_to_json(const EmailContent& c) {
          {"message_id", c.message_id},
          {"created_at_ms", to_unix_ms(c.created_at)},
          {"scheduled_at_ms", c.scheduled_at ? json(to_unix_ms(*c.scheduled_at)) : json(nullptr)}};
+  if (!c.attachments.empty()) j["attachments"] = attachments_to_json(c.attachments);
   return j.dump();
+}
+
+std::string summary_to_json(const EmailContent& content) {
+  EmailContent summary;
+  summary.id = content.id;
+  summary.team = content.team;
+  summary.from = content.from;
+  summary.to = content.to;
+  summary.cc = content.cc;
+  summary.bcc = content.bcc;
+  summary.reply_to = content.reply_to;
+  summary.subject = content.subject;
+  summary.message_id = content.message_id;
+  summary.created_at = content.created_at;
+  summary.scheduled_at = content.scheduled_at;
+  return content_to_json(summary);
 }
 
 Result<EmailContent> content_from_json(std::string_view text) {
@@ -116,6 +158,7 @@ Result<EmailContent> content_from_json(std::string_view text) {
     c.created_at = from_unix_ms(j.at("created_at_ms").get<int64_t>());
     if (auto it = j.find("scheduled_at_ms"); it != j.end() && !it->is_null())
       c.scheduled_at = from_unix_ms(it->get<int64_t>());
+    if (auto it = j.find("attachments"); it != j.end()) c.attachments = attachments_from_json(*it);
     return c;
   } catch (const std::exception& e) {
     return fail(Errc::internal, std::string("stored email content unreadable: ") + e.what());

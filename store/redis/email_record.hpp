@@ -18,6 +18,15 @@ struct Tag {
   std::string value;
 };
 
+// Attachment - one file of an email, kept with its content (decoded bytes
+// in memory, base64 in the stored JSON). content_id non-empty = inline.
+struct Attachment {
+  std::string filename;
+  std::string content_type;
+  std::string content_id;
+  std::string content;  // raw bytes
+};
+
 struct EmailContent {
   std::string id;
   std::string team;
@@ -31,9 +40,12 @@ struct EmailContent {
   std::string message_id;  // "<...@hostname>", fixed at acceptance, reused by every retry
   TimePoint created_at{};
   std::optional<TimePoint> scheduled_at;
+  std::vector<Attachment> attachments;  // stored only when non-empty
 };
 
-enum class RecipientStatus { queued, delivered, deferred, bounced, failed };
+// suppressed: not attempted, the address is on the team's suppression list
+// (final, like delivered/bounced/failed).
+enum class RecipientStatus { queued, delivered, deferred, bounced, failed, suppressed };
 const char* to_string(RecipientStatus status);
 
 // RemoteReply - what the remote side said (or a local reason with code 0),
@@ -71,6 +83,9 @@ struct EmailEvent {
 
 std::string content_to_json(const EmailContent& content);
 Result<EmailContent> content_from_json(std::string_view json);
+// summary_to_json - content_to_json without html, text, headers, tags and
+// attachments: what a list of emails needs (content_from_json reads it).
+std::string summary_to_json(const EmailContent& content);
 std::string state_to_json(const EmailState& state);
 Result<EmailState> state_from_json(std::string_view json);
 std::string event_to_json(const EmailEvent& event);

@@ -62,4 +62,45 @@ inline std::string webhook_attempts(std::string_view msg_id) {
 inline constexpr std::string_view kWebhookDueSet = "tern:webhooks:due";
 inline constexpr std::string_view kWebhookGroup = "webhooks";  // consumer group on kEventStream
 
+// Suppressions (suppression_store.hpp), per team: a hash lower-cased
+// address -> entry JSON (the one lookup the worker makes per recipient), a
+// hash id -> lower-cased address, and ZSETs of ids by creation time (ms):
+// all entries, and one per origin (bounce, complaint, manual).
+inline std::string team_suppressions_by_address(std::string_view team) {
+  return "tern:team:" + std::string(team) + ":suppressions:by_address";
+}
+inline std::string team_suppressions_by_id(std::string_view team) {
+  return "tern:team:" + std::string(team) + ":suppressions:by_id";
+}
+inline std::string team_suppressions(std::string_view team) {
+  return "tern:team:" + std::string(team) + ":suppressions";
+}
+inline std::string team_suppressions_of_origin(std::string_view team, std::string_view origin) {
+  return "tern:team:" + std::string(team) + ":suppressions:origin:" + std::string(origin);
+}
+
+// Idempotency (idempotency_store.hpp): one string per team + method + path
+// + key; the key itself is hashed (SHA-256 hex) so any bytes are safe here.
+inline std::string idempotency(std::string_view team, std::string_view method, std::string_view path,
+                               std::string_view key_sha256_hex) {
+  return "tern:idem:" + std::string(team) + ":" + std::string(method) + ":" + std::string(path) + ":" +
+         std::string(key_sha256_hex);
+}
+
+// Rate limits (rate_limiter.hpp): the team's token bucket (a hash of
+// tokens + last refill time) and an optional per-team override, a string
+// "<rate>/<s|m|h>[,burst]" such as "50/s,100" set by an operator with
+// `redis-cli SET tern:team:<team>:rate_limit 50/s,100` ("off" disables).
+inline std::string rate_bucket(std::string_view team) { return "tern:team:" + std::string(team) + ":rate_bucket"; }
+inline std::string team_rate_limit(std::string_view team) { return "tern:team:" + std::string(team) + ":rate_limit"; }
+
+// Per-destination concurrency (destination_slots.hpp): leases of deliveries
+// talking to one MX host or relay, and the current (reduced) window.
+inline std::string destination_leases(std::string_view destination) {
+  return "tern:dest:" + std::string(destination) + ":leases";
+}
+inline std::string destination_window(std::string_view destination) {
+  return "tern:dest:" + std::string(destination) + ":window";
+}
+
 }  // namespace tern::store::keys

@@ -150,6 +150,14 @@ const std::vector<Setting>& settings() {
          c.delivery.concurrency = int(*n);
          return {};
        }},
+      {"TERN_DESTINATION_CONCURRENCY", "destination-concurrency", "10",
+       "deliveries at once to one destination (MX host set), shared by every worker; halves after failures",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto n = parse_int(v, 1, 1000);
+         if (!n) return tl::unexpected(n.error());
+         c.delivery.destination_concurrency = int(*n);
+         return {};
+       }},
       {"TERN_CLAIM_TIMEOUT", "claim-timeout", "5m", "a job held this long by a silent worker is reclaimed",
        [](Config& c, std::string_view v) -> Result<void> {
          auto d = parse_duration(v);
@@ -189,6 +197,33 @@ const std::vector<Setting>& settings() {
          auto n = parse_int(v, 1, 4096);
          if (!n) return tl::unexpected(n.error());
          c.http_threads = int(*n);
+         return {};
+       }},
+      {"TERN_RATE_LIMIT", "rate-limit", "off",
+       "API requests per team: off, or <count>/<s|m|h>[,burst] such as 100/s; shared by every API process",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto r = parse_rate_limit(v);  // applied before TERN_RATE_LIMIT_BURST (table order)
+         if (!r) return tl::unexpected(r.error());
+         c.rate_limit = *r;
+         return {};
+       }},
+      {"TERN_RATE_LIMIT_BURST", "rate-limit-burst", "0", "bucket size of the rate limit (0: the count)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto n = parse_int(v, 0, 1000000);
+         if (!n) return tl::unexpected(n.error());
+         if (*n > 0) c.rate_limit.burst = int(*n);
+         return {};
+       }},
+      {"TERN_BOUNCE_ADDR", "bounce-addr", "",
+       "listen address (ip:port) of the SMTP listener for bounces and complaints to the return path; empty: off",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (v.empty()) {
+           c.bounce_listen.reset();
+           return {};
+         }
+         auto hp = parse_host_port(v);
+         if (!hp) return tl::unexpected(hp.error());
+         c.bounce_listen = *hp;
          return {};
        }},
   };
@@ -232,6 +267,29 @@ Result<Millis> parse_duration(std::string_view text) {
   else return fail(Errc::invalid_argument, "unknown unit '" + std::string(unit) + "' (use ms, s, m, h or d)");
   if (n > (1LL << 40) / ms_per) return fail(Errc::invalid_argument, "duration too large");
   return Millis(n * ms_per);
+}
+
+Result<RateLimitConfig> parse_rate_limit(std::string_view text) {
+  RateLimitConfig out;
+  if (text.empty() || text == "off") return out;
+  const auto slash = text.find('/');
+  if (slash == std::string_view::npos) return fail(Errc::invalid_argument, "expected off or <count>/<s|m|h>[,burst]");
+  auto count = parse_int(text.substr(0, slash), 1, 1000000);
+  if (!count) return fail(Errc::invalid_argument, "count: " + count.error().message);
+  std::string_view rest = text.substr(slash + 1);
+  const auto comma = rest.find(',');
+  const std::string_view unit = rest.substr(0, comma);
+  if (unit == "s") out.per = Seconds(1);
+  else if (unit == "m") out.per = Seconds(60);
+  else if (unit == "h") out.per = Seconds(3600);
+  else return fail(Errc::invalid_argument, "unit must be s, m or h");
+  out.count = int(*count);
+  if (comma != std::string_view::npos) {
+    auto burst = parse_int(rest.substr(comma + 1), 1, 1000000);
+    if (!burst) return fail(Errc::invalid_argument, "burst: " + burst.error().message);
+    out.burst = int(*burst);
+  }
+  return out;
 }
 
 Result<RetrySchedule> parse_retry_schedule(std::string_view text, Millis max_age) {

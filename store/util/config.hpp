@@ -61,7 +61,18 @@ struct DeliveryConfig {
   std::string ca_file;                  // extra trust anchors for enforced TLS
   bool allow_private_mx = false;        // deliver to MX on loopback/private addresses
   int concurrency = 16;                 // delivery threads in one worker process
+  int destination_concurrency = 10;     // deliveries at once to one destination, across all workers
   Millis claim_timeout{std::chrono::minutes(5)};  // a job idle this long in another worker is reclaimed
+};
+
+// RateLimitConfig - a token bucket per team: `count` requests per `per`,
+// bursting up to `burst`. count 0 = off (the default: a self-hosted Tern
+// must not throttle a busy application unless asked to).
+struct RateLimitConfig {
+  int count = 0;
+  Seconds per{1};
+  int burst = 0;  // 0 = count
+  bool enabled() const { return count > 0; }
 };
 
 struct Config {
@@ -74,6 +85,8 @@ struct Config {
   bool dev = false;
   std::string log_level = "info";
   int http_threads = 64;
+  RateLimitConfig rate_limit;  // TERN_RATE_LIMIT, TERN_RATE_LIMIT_BURST
+  std::optional<HostPort> bounce_listen;  // TERN_BOUNCE_ADDR: inbound SMTP for bounces; unset = off
 };
 
 // parse_config - env first, then argv flags (--http-addr=X or --http-addr X).
@@ -92,5 +105,8 @@ Result<Millis> parse_duration(std::string_view text);          // 500ms, 30s, 5m
 Result<RetrySchedule> parse_retry_schedule(std::string_view text, Millis max_age);
 Result<HostPort> parse_host_port(std::string_view text);       // host:port, [v6]:port
 Result<RedisEndpoint> parse_redis_url(std::string_view text);  // redis://[:pw@]host:port/db
+// parse_rate_limit - "off" (or empty) | "<count>/<s|m|h>" with an optional
+// ",<burst>": "100/s", "6000/m,200". Counts and bursts are 1..1000000.
+Result<RateLimitConfig> parse_rate_limit(std::string_view text);
 
 }  // namespace tern

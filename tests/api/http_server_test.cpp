@@ -70,7 +70,10 @@ class HttpServerTest : public ::testing::Test {
 
   void SetUp() override {
     pool_ = std::make_unique<store::RedisPool>(redis_->endpoint());
-    server_ = std::make_unique<RunningServer>(*pool_, policy_, ApiOptions{"mail.tern.test", false, 4});
+    ApiOptions options;
+    options.hostname = "mail.tern.test";
+    options.threads = 4;
+    server_ = std::make_unique<RunningServer>(*pool_, policy_, options);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     store::ApiKeyStore keys(*pool_);
     full_token_ = keys.create("full", "team-a", store::Permission::full_access).value().token;
@@ -247,7 +250,7 @@ TEST_F(HttpServerTest, UnknownPathIs404Json) {
   expect_error(body, 404, "not_found");
   EXPECT_EQ(body["message"], "The requested endpoint does not exist.");
   expect_error(check(client_->Get("/"), 404), 404, "not_found");
-  expect_error(check(client_->Post("/domains/x/verify", auth(full_token_), "", "application/json"), 404), 404,
+  expect_error(check(client_->Post("/domains/x/claim", auth(full_token_), "", "application/json"), 404), 404,
                "not_found");
 }
 
@@ -255,7 +258,7 @@ TEST_F(HttpServerTest, WrongMethodIs405Json) {
   expect_error(check(client_->Delete("/emails", auth(full_token_)), 405), 405, "method_not_allowed");
   expect_error(check(client_->Put("/emails/x", auth(full_token_), "{}", "application/json"), 405), 405,
                "method_not_allowed");
-  expect_error(check(client_->Get("/emails", auth(full_token_)), 405), 405, "method_not_allowed");
+  expect_error(check(client_->Delete("/emails/batch", auth(full_token_)), 405), 405, "method_not_allowed");
 }
 
 TEST_F(HttpServerTest, DoubleSlashPathsWork) {

@@ -229,14 +229,36 @@ TEST(SendRequestTest, TagsAreValidated) {
   expect_error(with(minimal(), "tags", many), 422, "validation_error", "at most 75 tags");
 }
 
-TEST(SendRequestTest, ScheduledAtIsoIsAcceptedNaturalLanguageIsNot) {
+TEST(SendRequestTest, ScheduledAtIsoOrNaturalLanguage) {
   auto r = parse(with(minimal(), "scheduled_at", "2026-08-05T11:52:01.858Z"));
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->scheduled_at);
+  EXPECT_FALSE(r->relative_schedule);
   EXPECT_EQ(format_iso8601(*r->scheduled_at), "2026-08-05T11:52:01.858Z");
-  expect_error(with(minimal(), "scheduled_at", "in 1 min"), 422, "validation_error", "not supported yet");
+
+  auto relative = parse(with(minimal(), "scheduled_at", "in 1 min"));
+  ASSERT_TRUE(relative) << relative.error().message;
+  EXPECT_FALSE(relative->scheduled_at);
+  const TimePoint now = from_unix_ms(1'780'000'000'000);
+  EXPECT_EQ(scheduled_time(*relative, now), now + std::chrono::minutes(1));
+  EXPECT_EQ(to_email_content(*relative, "t", "i", "m", now).scheduled_at, now + std::chrono::minutes(1));
+
+  expect_error(with(minimal(), "scheduled_at", "whenever you like"), 422, "validation_error", "`scheduled_at`");
+  expect_error(with(minimal(), "scheduled_at", "friday at 3pm ET"), 422, "validation_error", "time zones");
   expect_error(with(minimal(), "scheduled_at", 12), 422, "validation_error", "`scheduled_at`");
   EXPECT_TRUE(parse(with(minimal(), "scheduled_at", nullptr)));
+}
+
+TEST(SendRequestTest, NaturalLanguageScheduleIsLimitedToThirtyDays) {
+  const TimePoint now = from_unix_ms(1'780'000'000'000);
+  auto ok = parse(with(minimal(), "scheduled_at", "in 30 days"));
+  ASSERT_TRUE(ok);
+  EXPECT_TRUE(check_schedule(*ok, now));
+  auto late = parse(with(minimal(), "scheduled_at", "in 31 days"));
+  ASSERT_TRUE(late);
+  auto refused = check_schedule(*late, now);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().name, "validation_error");
 }
 
 TEST(SendRequestTest, ScheduleAtMostThirtyDaysAhead) {
@@ -252,9 +274,15 @@ TEST(SendRequestTest, ScheduleAtMostThirtyDaysAhead) {
   EXPECT_TRUE(check_schedule(request, now));
 }
 
-TEST(SendRequestTest, AttachmentsAndTemplatesAreRefusedNotDropped) {
-  expect_error(with(minimal(), "attachments", Json::array({Json{{"filename", "a.txt"}, {"content", "eA=="}}})),
-               422, "validation_error", "Attachments are not supported yet");
+TEST(SendRequestTest, AttachmentsAreKeptTemplatesAreRefusedNotDropped) {
+  auto r = parse(with(minimal(), "attachments", Json::array({Json{{"filename", "a.txt"}, {"content", "eA=="}}})));
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->attachments.size(), 1u);
+  EXPECT_EQ(r->attachments[0].content, "x");
+  EXPECT_EQ(r->attachments[0].content_type, "text/plain");
+  EXPECT_EQ(to_email_content(*r, "t", "i", "m", from_unix_ms(0)).attachments.size(), 1u);
+  expect_error(with(minimal(), "attachments", Json::array({Json{{"filename", "a.txt"}}})), 422, "invalid_attachment",
+               "Attachment must have either a `content` or `path`.");
   EXPECT_TRUE(parse(with(minimal(), "attachments", Json::array())));
   EXPECT_TRUE(parse(with(minimal(), "attachments", nullptr)));
   expect_error(with(minimal(), "template", Json{{"id", "welcome"}}), 422, "validation_error",

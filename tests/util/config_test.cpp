@@ -72,5 +72,29 @@ TEST(Config, ParsesUrlsAndDurations) {
   EXPECT_EQ(relay->delivery.relay->port, 2525);
 }
 
+TEST(Config, RateLimitIsOffByDefaultAndParsed) {
+  std::vector<std::string> rest;
+  auto defaults = parse_config({}, {}, rest);
+  ASSERT_TRUE(defaults);
+  EXPECT_FALSE(defaults->rate_limit.enabled());
+  auto limited = parse_config({{"TERN_RATE_LIMIT", "100/s"}, {"TERN_RATE_LIMIT_BURST", "250"}}, {}, rest);
+  ASSERT_TRUE(limited) << limited.error().message;
+  EXPECT_EQ(limited->rate_limit.count, 100);
+  EXPECT_EQ(limited->rate_limit.per, Seconds(1));
+  EXPECT_EQ(limited->rate_limit.burst, 250);
+  auto per_minute = parse_rate_limit("6000/m,200");
+  ASSERT_TRUE(per_minute);
+  EXPECT_EQ(per_minute->count, 6000);
+  EXPECT_EQ(per_minute->per, Seconds(60));
+  EXPECT_EQ(per_minute->burst, 200);
+  EXPECT_EQ(parse_rate_limit("5/h")->per, Seconds(3600));
+  EXPECT_FALSE(parse_rate_limit("off")->enabled());
+  for (const char* bad : {"100", "100/x", "0/s", "-1/s", "10/s,", "10/s,0", "ten/s"})
+    EXPECT_FALSE(parse_rate_limit(bad)) << bad;
+  auto refused = parse_config({{"TERN_RATE_LIMIT", "fast"}}, {}, rest);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("TERN_RATE_LIMIT"), std::string::npos) << refused.error().message;
+}
+
 }  // namespace
 }  // namespace tern

@@ -191,3 +191,55 @@ TEST_F(DeliveryTest, PrivateMxAddressesAreRefusedUnlessAllowed) {
 
 }  // namespace
 }  // namespace tern::worker
+
+namespace tern::worker {
+namespace {
+
+class CountingGate : public DestinationGate {
+ public:
+  int window = 1;
+  int inside = 0;
+  std::vector<std::pair<std::string, bool>> left;
+  std::optional<std::string> enter(const std::string&) override {
+    if (inside >= window) return std::nullopt;
+    ++inside;
+    return std::string("t");
+  }
+  void leave(const std::string& d, const std::string&, bool failure) override {
+    --inside;
+    left.push_back({d, failure});
+  }
+};
+
+TEST_F(DeliveryTest, BusyDestinationThrottlesWithoutCountingAnAttempt) {
+  CountingGate gate;
+  gate.inside = 1;  // someone else holds the only slot
+  script = [](auto&, auto& req) { return all(req, 250, 250); };
+  auto e = email_to({"a@x.test"});
+  DeliveryContext ctx{resolver, config, [&](auto& ep, auto& req) { return script(ep, req); }, rng, nullptr, &gate};
+  auto r = attempt_delivery(e, ctx, e.content.created_at + 1s);
+  EXPECT_EQ(r.state.attempts, 0);
+  EXPECT_EQ(r.state.recipients[0].status, store::RecipientStatus::queued);
+  EXPECT_TRUE(r.events.empty());
+  ASSERT_TRUE(r.retry_at);
+  EXPECT_LE(*r.retry_at - (e.content.created_at + 1s), 5s);
+}
+
+TEST_F(DeliveryTest, GateIsLeftWithTheHostOutcome) {
+  CountingGate gate;
+  script = [](const smtp::Endpoint&, auto&) {
+    smtp::TransactionResult r;
+    r.network_error = "connection refused";
+    return r;
+  };
+  auto e = email_to({"a@x.test"});
+  DeliveryContext ctx{resolver, config, [&](auto& ep, auto& req) { return script(ep, req); }, rng, nullptr, &gate};
+  attempt_delivery(e, ctx, e.content.created_at + 1s);
+  ASSERT_EQ(gate.left.size(), 1u);
+  EXPECT_EQ(gate.left[0].first, "mx1.x.test,mx2.x.test") << "the destination is the MX host set";
+  EXPECT_TRUE(gate.left[0].second);
+  EXPECT_EQ(gate.inside, 0);
+}
+
+}  // namespace
+}  // namespace tern::worker
