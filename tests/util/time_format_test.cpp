@@ -19,6 +19,8 @@ TEST(TimeFormat, ParsesIsoForms) {
   EXPECT_FALSE(parse_iso8601("tomorrow"));
   EXPECT_FALSE(parse_iso8601("2025-13-22T23:41:12Z"));
   EXPECT_FALSE(parse_iso8601("2025-11-22T23:41:12Zjunk"));
+  EXPECT_FALSE(parse_iso8601("4048-08-05T11:52:01Z")) << "would overflow system_clock";
+  EXPECT_FALSE(parse_iso8601("1012-08-05T11:52:01Z"));
 }
 
 }  // namespace
