@@ -134,11 +134,16 @@ record_meta() {
   record meta.cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
   local version
   version=$("$TERN_BIN" version 2>/dev/null | head -1 || true)
-  if [[ $TERN_BUILT == 1 ]] && git -C "$TERN_SRC" rev-parse --short HEAD >/dev/null 2>&1; then
-    version="$version ($(git -C "$TERN_SRC" rev-parse --short HEAD)$(
-      [[ -n $(git -C "$TERN_SRC" status --porcelain -uno 2>/dev/null | head -1) ]] && echo "+changes"))"
+  if [[ $TERN_BUILT == 1 ]]; then
+    local commit changes=""
+    commit=$(git -C "$TERN_SRC" rev-parse --short HEAD 2>/dev/null || echo "no git")
+    if [[ -n $(git -C "$TERN_SRC" status --porcelain -uno 2>/dev/null | head -1) ]]; then
+      changes="+uncommitted changes"
+    fi
+    version="$version, built from $TERN_SRC ($commit$changes)"
+  else
+    version="$version, $TERN_BIN"
   fi
-  [[ $TERN_BUILT == 1 ]] && version="$version from $TERN_SRC" || version="$version, $TERN_BIN"
   record meta.tern_version "$version"
   record meta.load_start "$(load_average)"
 }

@@ -92,6 +92,12 @@ start_redis() {
 
 redis() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
+# redis_calls - commands Redis has executed so far (INFO commandstats).
+redis_calls() {
+  redis INFO commandstats | tr -d '\r' | sed -n 's/^cmdstat_[^:]*:calls=\([0-9]*\),.*/\1/p' |
+    awk '{ s += $1 } END { print s + 0 }'
+}
+
 redis_used_memory() { redis INFO memory | tr -d '\r' | sed -n 's/^used_memory:\([0-9]*\)$/\1/p'; }
 
 # tern_env - the settings every Tern process of the bench shares.

@@ -33,8 +33,9 @@ tern_delivery() {
   create_api_key
   start_tern_api "deliv-$run"
   register_domain
-  local mem_base out accepted seconds api_cpu redis_cpu
+  local mem_base out accepted seconds api_cpu redis_cpu calls_base calls_queued
   mem_base=$(redis_used_memory)
+  calls_base=$(redis_calls)
   api_cpu=$(process_cpu_ms "$API_PID")
   redis_cpu=$(process_cpu_ms "$REDIS_PID")
   out=$("$BENCH_TOOLS/enqueue" 127.0.0.1 "$API_PORT" "$API_KEY" "$body" "$count" "$ENQUEUE_CONNECTIONS" || true)
@@ -58,6 +59,9 @@ tern_delivery() {
   record "$p.enqueue_redis_cpu_ms_per_msg" "$(awk -v c="$redis_cpu" -v n="$accepted" 'BEGIN { printf "%.3f", c / n }')"
   record "$p.queued_entries" "$(redis XLEN tern:queue:ready)"
   record "$p.redis_bytes_per_queued" "$(( ($(redis_used_memory) - mem_base) / accepted ))"
+  calls_queued=$(redis_calls)
+  record "$p.redis_ops_per_accept" "$(awk -v a="$calls_base" -v b="$calls_queued" -v n="$accepted" \
+    'BEGIN { printf "%.1f", (b - a) / n }')"
 
   start_sink "$run"
   local spawn=() i
@@ -70,6 +74,9 @@ tern_delivery() {
     --watch "redis:$REDIS_PID" --log "$BENCH_TMP/deliv-$run-worker.log" "${spawn[@]}" |
     tee >(sed 's/^/    /' >&2) | record_lines "$p"
   record "$p.redis_bytes_per_delivered" "$(( ($(redis_used_memory) - mem_base) / accepted ))"
+  # Commands per delivered email, housekeeping (idle polls) included.
+  record "$p.redis_ops_per_delivery" "$(awk -v a="$calls_queued" -v b="$(redis_calls)" -v n="$accepted" \
+    'BEGIN { printf "%.1f", (b - a - 1) / n }')"
   stop_pid "$SINK_PID" KILL
   stop_pid "$REDIS_PID"
 }

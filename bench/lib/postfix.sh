@@ -46,11 +46,11 @@ setup_opendkim() {
     die "opendkim-genkey failed"
   chown -R opendkim:opendkim "$dir/keys" "$dir/run"
   chmod 700 "$dir/keys"
-  chmod 750 "$dir/run"
+  chmod 755 "$dir/run"  # smtpd (user postfix) must reach the socket
   OPENDKIM_SOCKET="$dir/run/opendkim.sock"
   cat >"$dir/opendkim.conf" <<EOF
 Syslog                  no
-UMask                   007
+UMask                   000
 Mode                    s
 Canonicalization        relaxed/simple
 OversignHeaders         From
@@ -73,15 +73,15 @@ EOF
 }
 
 # setup_postfix DIR SINK_PORT - config + start; sets POSTFIX_PORT,
-# POSTFIX_CONF_DIR and POSTFIX_MASTER_PID. The opendkim group is added to
-# postfix's supplementary groups so smtpd can open the milter socket.
+# POSTFIX_CONF_DIR and POSTFIX_MASTER_PID. No system user or group is
+# changed: the milter socket is world-connectable inside its private
+# directory instead.
 setup_postfix() {
   local dir=$1 sink_port=$2
   POSTFIX_CONF_DIR="$dir/etc"
   POSTFIX_PORT=$(free_port)
   mkdir -p "$POSTFIX_CONF_DIR" "$dir/queue" "$dir/data"
   chown postfix "$dir/data"
-  id -nG postfix | grep -qw opendkim || usermod -a -G opendkim postfix
   cat >"$POSTFIX_CONF_DIR/main.cf" <<EOF
 compatibility_level = 3.6
 queue_directory = $dir/queue

@@ -83,7 +83,7 @@ def accept_section(r):
 DELIVERY_HEAD = ["run", "N", "delivered", "DKIM", "msg/s", "seconds", "CPU ms/msg", "Redis CPU ms/msg",
                  "peak RSS MB"]
 QUEUE_HEAD = ["run", "enqueue/s", "errors", "API CPU ms/email", "Redis CPU ms/email", "Redis B/queued email",
-              "Redis B/delivered email"]
+              "Redis B/delivered email", "Redis cmds/accept", "Redis cmds/delivery"]
 
 
 def delivery_runs(r):
@@ -121,7 +121,8 @@ def queue_rows(r):
         p = "deliv.%s." % run
         rows.append([r[p + "label"], fmt(num(r, p + "enqueue_rate")), fmt(num(r, p + "enqueue_failed"), 0), fmt(num(r, p + "enqueue_api_cpu_ms_per_msg"), 3),
                      fmt(num(r, p + "enqueue_redis_cpu_ms_per_msg"), 3), fmt(num(r, p + "redis_bytes_per_queued"), 0),
-                     fmt(num(r, p + "redis_bytes_per_delivered"), 0)])
+                     fmt(num(r, p + "redis_bytes_per_delivered"), 0), fmt(num(r, p + "redis_ops_per_accept")),
+                     fmt(num(r, p + "redis_ops_per_delivery"))])
     return rows
 
 
@@ -185,10 +186,11 @@ def main():
             print("Filling the queue (the enqueue step of the runs above: %s connections, POST /emails):" %
                   r.get("meta.enqueue_connections", "32"))
             print(table(QUEUE_HEAD, queue))
+        checks += delivery_checks(r)
+    if "openssl.sign_single" in r:
         print("RSA-2048 sign/s (openssl speed): 1 process %s, %s processes in parallel %s (the signing limit)" % (
             fmt(num(r, "openssl.sign_single")), r.get("openssl.parallel_processes", "?"),
             fmt(num(r, "openssl.sign_parallel"))))
-        checks += delivery_checks(r)
     if any(k.startswith("latency.") for k in r):
         text, c = latency_section(r)
         checks += c
