@@ -10,31 +10,6 @@
 namespace tern::store {
 namespace {
 
-// exec_transaction - MULTI, the commands, EXEC in one pipeline; an error
-// reply anywhere (queueing or execution) fails the whole call.
-Result<void> exec_transaction(RedisPool& pool, std::vector<std::vector<std::string>> commands,
-                              std::string_view what) {
-  commands.insert(commands.begin(), {"MULTI"});
-  commands.push_back({"EXEC"});
-  auto lease = pool.acquire();
-  if (!lease) return tl::unexpected(lease.error());
-  auto replies = (*lease)->pipeline(commands);
-  if (!replies) return tl::unexpected(replies.error());
-  for (const auto& r : *replies)
-    if (r.is_error()) return fail(Errc::unavailable, "redis " + std::string(what) + ": " + r.str);
-  const RedisValue& exec = replies->back();
-  if (exec.type != RedisValue::Type::array)
-    return fail(Errc::unavailable, "redis " + std::string(what) + ": transaction aborted");
-  for (const auto& r : exec.elements)
-    if (r.is_error()) return fail(Errc::unavailable, "redis " + std::string(what) + ": " + r.str);
-  return {};
-}
-
-std::vector<std::string> publish_event(std::string_view team, std::string_view email_id, const EmailEvent& e) {
-  return {"XADD", std::string(keys::kEventStream), "*", "type", e.type, "team", std::string(team), "subject_id",
-          std::string(email_id), "event", event_to_json(e)};
-}
-
 Result<std::optional<StoredEmail>> parse_stored(const RedisValue& reply, std::string_view team) {
   if (reply.type != RedisValue::Type::array || reply.elements.size() != 3 || reply.elements[0].is_nil())
     return std::optional<StoredEmail>{};
@@ -84,13 +59,13 @@ Result<void> EmailStore::commit_attempt(const Job& job, std::string_view team, c
     std::vector<std::string> push = {"RPUSH", keys::email_events(job.email_id)};
     for (const auto& e : events) push.push_back(event_to_json(e));
     cmds.push_back(std::move(push));
-    for (const auto& e : events) cmds.push_back(publish_event(team, job.email_id, e));
+    for (const auto& e : events) cmds.push_back(publish_event_command(team, job.email_id, e));
   }
   if (retry_at)
     cmds.push_back({"ZADD", std::string(keys::kDelayedSet), std::to_string(to_unix_ms(*retry_at)), job.email_id});
   cmds.push_back({"XACK", std::string(keys::kReadyStream), std::string(keys::kWorkerGroup), job.stream_id});
   cmds.push_back({"XDEL", std::string(keys::kReadyStream), job.stream_id});
-  return exec_transaction(pool_, std::move(cmds), "commit attempt");
+  return run_transaction(pool_, std::move(cmds), "commit attempt");
 }
 
 namespace {
@@ -148,7 +123,7 @@ Result<std::optional<AsyncRecord>> try_record_async(RedisConnection& conn, std::
   auto replies = conn.pipeline({{"MULTI"},
                                 {"HSET", key, "state", state_to_json(*state), "last_event", state->last_event},
                                 {"RPUSH", keys::email_events(id), event_to_json(event)},
-                                publish_event(team, id, event),
+                                publish_event_command(team, id, event),
                                 {"EXEC"}});
   if (!replies) return tl::unexpected(replies.error());
   for (const auto& r : *replies)
