@@ -11,9 +11,6 @@ using namespace std::chrono_literals;
 constexpr auto kClaimBlock = 1000ms;  // how long one XREADGROUP waits for new work
 constexpr auto kBackoffOnError = 1000ms;
 constexpr auto kHousekeepingTick = 250ms;
-// A destination lease outlives any sane transaction; a killed worker's lease
-// lapses after it.
-constexpr auto kDestinationLease = std::chrono::minutes(15);
 
 void sleep_unless(const std::atomic<bool>& stop, std::chrono::milliseconds d) {
   auto end = std::chrono::steady_clock::now() + d;
@@ -33,7 +30,9 @@ Consumer::Consumer(store::RedisPool& pool, dns::Resolver& resolver, const Clock&
       senders_(senders),
       emails_(pool),
       suppressions_(pool),
-      slots_(pool, config_.destination_concurrency, kDestinationLease),
+      // Destination leases live as long as claims: renewed with them while
+      // this worker runs, lapsing one claim_timeout after it is killed.
+      slots_(pool, config_.destination_concurrency, config_.claim_timeout),
       gate_(slots_) {}
 
 Consumer::~Consumer() { stop(); }
@@ -139,6 +138,7 @@ void Consumer::housekeeping_loop() {
         ids.assign(in_flight_.begin(), in_flight_.end());
       }
       if (auto r = queue.renew(ids); !r) log::warn("cannot renew claims", {{"error", r.error().message}});
+      gate_.renew_held();
       last_renew = std::chrono::steady_clock::now();
     }
     sleep_unless(stopping_, (moved && *moved > 0) ? 0ms : kHousekeepingTick);

@@ -3,6 +3,8 @@
 // saying whether the destination failed at the host level.
 #pragma once
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -27,8 +29,14 @@ class RedisDestinationGate final : public DestinationGate {
   std::optional<std::string> enter(const std::string& destination) override;
   void leave(const std::string& destination, const std::string& token, bool host_failure) override;
 
+  // renew_held - extend every lease this process holds (the consumer's
+  // housekeeping calls it well within one lease period).
+  void renew_held();
+
  private:
   store::DestinationSlots& slots_;
+  std::mutex held_mutex_;
+  std::map<std::string, std::string> held_;  // token -> destination
 };
 
 }  // namespace tern::worker

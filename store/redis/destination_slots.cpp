@@ -36,6 +36,16 @@ end
 return window
 )lua";
 
+// KEYS[1] leases; ARGV: lease ms, token. 1 when the lease was still held.
+constexpr const char* kRenew = R"lua(
+if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
+return 1
+)lua";
+
 }  // namespace
 
 DestinationSlots::DestinationSlots(RedisPool& pool, int limit, std::chrono::milliseconds lease)
@@ -59,6 +69,14 @@ Result<void> DestinationSlots::release(std::string_view destination, const std::
                          "release destination slot");
   if (!reply) return tl::unexpected(reply.error());
   return {};
+}
+
+Result<bool> DestinationSlots::renew(std::string_view destination, const std::string& token) {
+  auto reply = expect_ok(run(pool_, {"EVAL", kRenew, "1", keys::destination_leases(destination),
+                                     std::to_string(lease_.count()), token}),
+                         "renew destination slot");
+  if (!reply) return tl::unexpected(reply.error());
+  return reply->integer == 1;
 }
 
 Result<int> DestinationSlots::window(std::string_view destination) {

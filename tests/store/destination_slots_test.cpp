@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "tests/peers/redis_runner.hpp"
 
 namespace tern::store {
@@ -43,6 +45,24 @@ TEST(DestinationSlots, LeaseOfAKilledWorkerLapses) {
   ASSERT_TRUE(slots.acquire("mx")->has_value());  // never released
   EXPECT_FALSE(slots.acquire("mx")->has_value());
   EXPECT_TRUE(testing::wait_until([&] { return slots.acquire("mx")->has_value(); }, 5s));
+}
+
+TEST(DestinationSlots, RenewedLeaseOutlivesItsPeriod) {
+  testing::RedisServer redis;
+  RedisPool pool(redis.endpoint());
+  DestinationSlots slots(pool, 1, 300ms);
+  auto token = slots.acquire("mx");
+  ASSERT_TRUE(token && token->has_value());
+  for (int i = 0; i < 8; ++i) {  // 800 ms, well past one 300 ms period
+    std::this_thread::sleep_for(100ms);
+    auto renewed = slots.renew("mx", **token);
+    ASSERT_TRUE(renewed);
+    EXPECT_TRUE(*renewed);
+  }
+  EXPECT_FALSE(slots.acquire("mx")->has_value()) << "the renewed lease still holds the only slot";
+  EXPECT_FALSE(*slots.renew("mx", "not-a-token")) << "an unknown lease is not created by renew";
+  ASSERT_TRUE(slots.release("mx", **token, DestinationSlots::Outcome::success));
+  EXPECT_FALSE(*slots.renew("mx", **token)) << "a released lease cannot be renewed";
 }
 
 }  // namespace
