@@ -8,7 +8,11 @@
 // (400, 413, 414, unknown methods).
 #include "api/http_server.hpp"
 
+#include <sys/socket.h>
+
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <cctype>
 #include <map>
 #include <exception>
@@ -94,6 +98,7 @@ struct HttpServer::Impl {
   bool bound = false;
   std::atomic<bool> stop_requested{false};
   std::atomic<bool> in_run{false};
+  std::atomic<int> listen_socket{-1};  // seen by the socket-options callback
 };
 
 void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& res) {
@@ -122,6 +127,13 @@ void HttpServer::Impl::configure() {
   server.set_read_timeout(kReadTimeoutSeconds, 0);
   server.set_write_timeout(kWriteTimeoutSeconds, 0);
   server.set_payload_max_length(options.max_body_bytes);
+  // httplib 0.11 listens with a backlog of 5: under a burst of new
+  // connections the kernel drops SYNs and clients wait a second for the
+  // retransmit. Remember the socket so bind() can listen again with SOMAXCONN.
+  server.set_socket_options([this](int sock) {
+    httplib::default_socket_options(sock);
+    listen_socket = sock;
+  });
 
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res); };
   const std::string any = ".*";
@@ -162,6 +174,9 @@ Result<uint16_t> HttpServer::bind(const std::string& host, uint16_t port) {
   }
   if (bound_port <= 0)
     return fail(Errc::unavailable, "cannot listen on " + host + ":" + std::to_string(port));
+  // listen() again on a listening socket only changes its backlog (Linux).
+  if (int sock = impl_->listen_socket.load(); sock >= 0 && ::listen(sock, SOMAXCONN) != 0)
+    log::warn("cannot raise the listen backlog", {{"error", std::strerror(errno)}});
   impl_->bound = true;
   return static_cast<uint16_t>(bound_port);
 }

@@ -19,6 +19,7 @@
 #include "api/verified_senders.hpp"
 #include "dnscheck/resolver.hpp"
 #include "mailer/smtp/client.hpp"
+#include "mailer/smtp/connection_cache.hpp"
 #include "store/redis/durability_check.hpp"
 #include "store/redis/redis_connection.hpp"
 #include "store/util/encoding.hpp"
@@ -122,7 +123,7 @@ int run_roles(const Config& config, Roles roles) {
       log::info("bounce listener up", {{"addr", config.bounce_listen->host + ":" + std::to_string(*port)}});
     }
     consumer = std::make_unique<worker::Consumer>(pool, *resolver, clock, config.delivery, consumer_name(config),
-                                                  &smtp::send_transaction, &sender_identities);
+                                                  &smtp::send_reusing, &sender_identities);
     consumer->start();
     // Pending domains are verified again in the background (backing off, 72 h).
     rechecker_thread = std::thread([&] {

@@ -1,5 +1,8 @@
 #include "worker/consumer.hpp"
 
+#include <algorithm>
+
+#include "mailer/smtp/connection_cache.hpp"
 #include "store/util/log.hpp"
 #include "worker/suppression_check.hpp"
 
@@ -56,7 +59,9 @@ void Consumer::delivery_loop(int index) {
   store::Queue queue(pool_, name_);
   std::mt19937_64 rng(std::random_device{}() + uint64_t(index));
   while (!stopping()) {
-    auto reclaimed = queue.reclaim(1, config_.claim_timeout);
+    Result<std::vector<store::Job>> reclaimed = std::vector<store::Job>{};
+    if (reclaim_due()) reclaimed = queue.reclaim(1, config_.claim_timeout);
+    if (reclaimed && !reclaimed->empty()) next_reclaim_ms_.store(0);  // there may be more: look again at once
     auto jobs = (reclaimed && !reclaimed->empty()) ? reclaimed : queue.claim(1, kClaimBlock);
     if (!jobs) {
       log::warn("queue unavailable", {{"error", jobs.error().message}});
@@ -64,7 +69,18 @@ void Consumer::delivery_loop(int index) {
       continue;
     }
     for (const auto& job : *jobs) process(job, rng);
+    // Connections this thread kept open (smtp::send_reusing) and did not
+    // use for a while are closed politely.
+    smtp::close_idle_connections();
   }
+}
+
+bool Consumer::reclaim_due() {
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch()).count();
+  const int64_t interval = std::clamp<int64_t>(config_.claim_timeout.count() / 4, 10, 5000);
+  int64_t due = next_reclaim_ms_.load();
+  return now >= due && next_reclaim_ms_.compare_exchange_strong(due, now + interval);
 }
 
 void Consumer::process(const store::Job& job, std::mt19937_64& rng) {

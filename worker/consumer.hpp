@@ -2,7 +2,9 @@
 // delivery attempt, commit its result, and keep the queue healthy.
 //
 // `concurrency` delivery threads each claim one job at a time (a job first
-// taken over from a silent worker, else a new one). One housekeeping thread
+// taken over from a silent worker, else a new one; looking for silent
+// workers' jobs is done by one thread at a time, a few times per
+// claim_timeout, not before every claim). One housekeeping thread
 // promotes due retries and scheduled sends and renews the claims of jobs in
 // flight, so a slow but live delivery is never taken over. Nothing is acked
 // before its result is committed: a kill at any point leaves the job
@@ -42,6 +44,7 @@ class Consumer {
   void housekeeping_loop();
   void process(const store::Job& job, std::mt19937_64& rng);
   bool stopping() const { return stopping_.load(); }
+  bool reclaim_due();  // true for one caller per reclaim interval
 
   store::RedisPool& pool_;
   dns::Resolver& resolver_;
@@ -55,6 +58,7 @@ class Consumer {
   store::DestinationSlots slots_;
   RedisDestinationGate gate_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> next_reclaim_ms_{0};  // steady clock
   std::vector<std::thread> threads_;
   std::mutex in_flight_mutex_;
   std::set<std::string> in_flight_;  // stream ids this process works on

@@ -18,11 +18,18 @@ std::vector<dkim::SignerConfig> SenderIdentity::signer_configs() const {
   return out;
 }
 
+namespace {
+
+std::string return_path_domain(const store::Domain& domain) {
+  return (domain.custom_return_path.empty() ? "send" : domain.custom_return_path) + "." + domain.name;
+}
+
+}  // namespace
+
 Result<SenderIdentity> identity_for_domain(const store::Domain& domain, const SecretBox& box,
                                            std::string_view email_id) {
   SenderIdentity id;
-  const std::string return_path = domain.custom_return_path.empty() ? "send" : domain.custom_return_path;
-  id.envelope_from = verp_address(email_id, return_path + "." + domain.name);
+  id.envelope_from = verp_address(email_id, return_path_domain(domain));
   id.tls = domain.tls == "enforced" ? smtp::TlsMode::enforced : smtp::TlsMode::opportunistic;
   id.dkim_domain = domain.name;
   for (const auto& k : domain.dkim_keys) {
@@ -37,8 +44,34 @@ Result<SenderIdentity> identity_for_domain(const store::Domain& domain, const Se
   return id;
 }
 
-DomainSenderIdentities::DomainSenderIdentities(store::DomainStore& domains, std::string master_key)
-    : domains_(domains), box_(master_key) {}
+DomainSenderIdentities::DomainSenderIdentities(store::DomainStore& domains, std::string master_key,
+                                               std::chrono::milliseconds ttl)
+    : domains_(domains), box_(master_key), ttl_(ttl) {}
+
+Result<std::shared_ptr<const DomainSenderIdentities::Cached>> DomainSenderIdentities::lookup(
+    const std::string& team, const std::string& domain_name) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto key = std::make_pair(team, domain_name);
+  {
+    std::lock_guard lock(mutex_);
+    auto hit = cache_.find(key);
+    if (hit != cache_.end() && now - hit->second->fetched < ttl_) return hit->second;
+  }
+  auto domain = domains_.find_by_name(team, domain_name);
+  if (!domain) return tl::unexpected(domain.error());
+  auto fresh = std::make_shared<Cached>();
+  fresh->fetched = now;
+  if (domain->has_value()) {
+    auto base = identity_for_domain(**domain, box_, "");
+    if (!base) return tl::unexpected(base.error());
+    fresh->base = std::move(*base);
+    fresh->return_path_domain = return_path_domain(**domain);
+  }
+  std::lock_guard lock(mutex_);
+  if (cache_.size() > 10000) cache_.clear();
+  cache_[key] = fresh;
+  return fresh;
+}
 
 Result<SenderIdentity> DomainSenderIdentities::identity(const store::EmailContent& content) {
   auto from = mailer::parse_mailbox(content.from);
@@ -46,34 +79,16 @@ Result<SenderIdentity> DomainSenderIdentities::identity(const store::EmailConten
   std::string domain_name(from->domain());
   std::transform(domain_name.begin(), domain_name.end(), domain_name.begin(),
                  [](unsigned char c) { return char(std::tolower(c)); });
-  auto domain = domains_.find_by_name(content.team, domain_name);
-  if (!domain) return tl::unexpected(domain.error());
-  if (!domain->has_value()) {
+  auto cached = lookup(content.team, domain_name);
+  if (!cached) return tl::unexpected(cached.error());
+  if (!(*cached)->base) {
     // Dev mode (or a domain deleted after acceptance): send unsigned as From.
     SenderIdentity plain;
     plain.envelope_from = from->address;
     return plain;
   }
-  const store::Domain& d = **domain;
-  std::string cache_key = d.id;
-  for (const auto& k : d.dkim_keys) cache_key += "|" + k.sealed_private_key;
-  {
-    std::lock_guard lock(mutex_);
-    auto hit = key_cache_.find(cache_key);
-    if (hit != key_cache_.end()) {
-      store::Domain without_keys = d;
-      without_keys.dkim_keys.clear();
-      auto id = identity_for_domain(without_keys, box_, content.id);
-      if (id) id->keys = hit->second;
-      return id;
-    }
-  }
-  auto id = identity_for_domain(d, box_, content.id);
-  if (id) {
-    std::lock_guard lock(mutex_);
-    if (key_cache_.size() > 10000) key_cache_.clear();
-    key_cache_[cache_key] = id->keys;
-  }
+  SenderIdentity id = *(*cached)->base;
+  id.envelope_from = verp_address(content.id, (*cached)->return_path_domain);
   return id;
 }
 

@@ -8,6 +8,7 @@
 // deferred rather than sent unsigned.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,19 +46,30 @@ class SenderIdentities {
   virtual Result<SenderIdentity> identity(const store::EmailContent& content) = 0;
 };
 
-// DomainSenderIdentities - from DomainStore; keys decrypted once and cached.
+// DomainSenderIdentities - from DomainStore, each team's domain (and its
+// opened keys: an RSA PEM parse costs more than the signature) cached for
+// `ttl`, so the worker does not read Redis and parse keys per message. A
+// change to a domain (TLS mode, deletion, keys) reaches the worker within
+// ttl; lookup failures and unopenable keys are never cached.
 class DomainSenderIdentities final : public SenderIdentities {
  public:
-  DomainSenderIdentities(store::DomainStore& domains, std::string master_key);
+  DomainSenderIdentities(store::DomainStore& domains, std::string master_key,
+                         std::chrono::milliseconds ttl = std::chrono::seconds(10));
   Result<SenderIdentity> identity(const store::EmailContent& content) override;
 
  private:
+  struct Cached {
+    std::chrono::steady_clock::time_point fetched;
+    std::optional<SenderIdentity> base;  // nullopt: no such domain in the team
+    std::string return_path_domain;
+  };
+  Result<std::shared_ptr<const Cached>> lookup(const std::string& team, const std::string& domain_name);
+
   store::DomainStore& domains_;
   SecretBox box_;
+  std::chrono::milliseconds ttl_;
   std::mutex mutex_;
-  // Opened keys by domain id and sealed text: an RSA PEM parse per message
-  // would cost more than the signature itself.
-  std::map<std::string, std::vector<std::pair<std::string, std::shared_ptr<const dkim::SigningKey>>>> key_cache_;
+  std::map<std::pair<std::string, std::string>, std::shared_ptr<const Cached>> cache_;  // (team, domain)
 };
 
 }  // namespace tern::worker

@@ -25,24 +25,32 @@ const char* to_string(Stage stage) {
   return "unknown";
 }
 
-TransactionResult send_transaction(const Endpoint& endpoint, const TransactionRequest& request) {
-  TransactionResult result;
+void run_to_completion(asio::io_context& io, asio::awaitable<void> task, TransactionResult& result) {
+  auto describe = [&result](const char* what) {
+    result.network_error = std::string("internal error in SMTP session: ") + what;
+  };
   try {
-    asio::io_context io;
-    asio::co_spawn(io, run_session(endpoint, request, result), [&result](std::exception_ptr error) {
+    io.restart();
+    asio::co_spawn(io, std::move(task), [&describe](std::exception_ptr error) {
       if (!error) return;
       try {
         std::rethrow_exception(error);
       } catch (const std::exception& e) {
-        result.network_error = std::string("internal error in SMTP session: ") + e.what();
+        describe(e.what());
       } catch (...) {
-        result.network_error = "internal error in SMTP session: unknown exception";
+        describe("unknown exception");
       }
     });
     io.run();
   } catch (const std::exception& e) {
-    result.network_error = std::string("internal error in SMTP session: ") + e.what();
+    describe(e.what());
   }
+}
+
+TransactionResult send_transaction(const Endpoint& endpoint, const TransactionRequest& request) {
+  TransactionResult result;
+  asio::io_context io;
+  run_to_completion(io, run_session(endpoint, request, result), result);
   return result;
 }
 

@@ -32,6 +32,7 @@ Result<std::string> rcpt_to_command(std::string_view forward_path);
 inline constexpr std::string_view kStartTlsCommand = "STARTTLS\r\n";
 inline constexpr std::string_view kDataCommand = "DATA\r\n";
 inline constexpr std::string_view kQuitCommand = "QUIT\r\n";
+inline constexpr std::string_view kRsetCommand = "RSET\r\n";
 
 // needs_smtputf8 - the address has octets outside ASCII (RFC 6531).
 bool needs_smtputf8(std::string_view address);

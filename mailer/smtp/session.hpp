@@ -5,7 +5,9 @@
 // again, old capabilities dropped), MAIL, one RCPT per recipient (MAIL and
 // RCPTs in one write when PIPELINING is offered), DATA only when some RCPT
 // got 2xx, the dot-stuffed message, the final reply, QUIT.
-// client.hpp's send_transaction is its blocking wrapper.
+// client.hpp's send_transaction is its blocking wrapper. connection.hpp
+// holds the open connection the steps below run on, so that a connection
+// can carry several transactions (connection_cache.hpp).
 //
 // The command/reply steps are templates over the stream (Chat<Stream>), so
 // the same code runs on a plain tcp::socket and on ssl::stream<tcp::socket&>.
@@ -44,6 +46,7 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -63,10 +66,15 @@ namespace tern::smtp {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// run_session - the whole transaction on the calling coroutine's executor.
-// Fills `result`; never throws (bad_alloc aside).
+// run_session - one connection, one transaction, on the calling coroutine's
+// executor (connection.cpp). Fills `result`; never throws (bad_alloc aside).
 asio::awaitable<void> run_session(const Endpoint& endpoint, const TransactionRequest& request,
                                   TransactionResult& result);
+
+// run_to_completion - run `task` on `io` (on the calling thread) until it and
+// everything it started are done; an escaping exception becomes
+// result.network_error.
+void run_to_completion(asio::io_context& io, asio::awaitable<void> task, TransactionResult& result);
 
 // Deadline - one timer per connection. arm() before an I/O step, disarm()
 // after it; if the step outlives its time the socket is closed, making the

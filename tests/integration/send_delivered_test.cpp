@@ -87,3 +87,28 @@ TEST_F(DeliveryScenario, ImplicitMxDeliversToTheDomainsAddress) {
 
 }  // namespace
 }  // namespace tern::testing
+
+namespace tern::testing {
+namespace {
+
+// One worker thread sends three emails to one domain in a row: one SMTP
+// connection carries all three (connection_cache.hpp), and the worker says
+// QUIT once it has been idle.
+TEST_F(DeliveryScenario, ConsecutiveEmailsToOneDestinationShareAConnection) {
+  start({}, {{"TERN_WORKER_CONCURRENCY", "1"}});
+  for (int i = 0; i < 3; ++i) {
+    const std::string id = send(R"({"from":"a@acme.test","to":"user)" + std::to_string(i) +
+                                R"(@example.test","subject":"s","text":"t"})");
+    ASSERT_TRUE(tern->wait_for_last_event(id, token, "delivered")) << tern->log();
+  }
+  auto transcripts = peer->transcripts();
+  ASSERT_EQ(transcripts.size(), 1u) << "one connection for three messages";
+  EXPECT_EQ(std::count_if(transcripts[0].begin(), transcripts[0].end(),
+                          [](const std::string& l) { return l.rfind("MAIL FROM", 0) == 0; }),
+            3);
+  EXPECT_TRUE(peer->wait_for_closed(1, std::chrono::seconds(20))) << "idle connections are closed";
+  EXPECT_EQ(peer->transcripts()[0].back(), "QUIT");
+}
+
+}  // namespace
+}  // namespace tern::testing

@@ -1,4 +1,5 @@
-// dkim_verifier.cpp - runs the verifier scripts in tests/peers as child processes.
+// dkim_verifier.cpp - runs the verifier scripts in tests/peers (DKIM, SPF)
+// as child processes.
 #include "tests/peers/dkim_verifier.hpp"
 
 #include <chrono>
@@ -63,6 +64,15 @@ bool mail_dkim_available() {
     return run(kPerl, {"-MMail::DKIM::Verifier", "-MNet::DNS::Resolver::Mock", "-e", "1"}, dir, log) == 0;
   }();
   return available;
+}
+
+bool spf_verify(uint16_t dns_port, const std::string& ip, const std::string& mail_from, const std::string& helo,
+                std::string& output) {
+  TempDir dir;
+  return run(kPython,
+             {std::string(TERN_SOURCE_DIR) + "/tests/peers/spf_check.py", "127.0.0.1", std::to_string(dns_port), ip,
+              mail_from, helo},
+             dir, output) == 0;
 }
 
 bool dkim_verify(const std::string& message, const std::map<std::string, std::string>& txt_records,

@@ -10,6 +10,7 @@
 // the script's report (per-signature verdicts, dkimpy's log on failure).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -30,5 +31,11 @@ bool mail_dkim_available();
 // TXT value is served split into 255-byte strings, as published.
 bool dkim_verify_mail_dkim(const std::string& message, const std::map<std::string, std::string>& txt_records,
                            std::string& output);
+
+// spf_verify - pyspf's verdict (tests/peers/spf_check.py, Debian
+// python3-spf) on mail from `ip` with envelope sender `mail_from`, asking
+// only the DNS server at 127.0.0.1:dns_port. True only for "pass".
+bool spf_verify(uint16_t dns_port, const std::string& ip, const std::string& mail_from, const std::string& helo,
+                std::string& output);
 
 }  // namespace tern::testing

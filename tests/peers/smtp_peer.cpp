@@ -101,6 +101,7 @@ struct SmtpPeer::Impl {
     std::string buffer;  // bytes read past the current line
     bool tls = false;
     bool refusing = false;  // non-2xx greeting: everything but QUIT gets 503
+    int accepted = 0;       // messages accepted on this connection
   };
 
   SmtpPeerOptions options;
@@ -259,7 +260,9 @@ struct SmtpPeer::Impl {
     c.mail_from.reset();
     c.rcpts.clear();
     co_await send(stream, verdict);
-    co_return true;
+    if (verdict[0] == '2') ++c.accepted;
+    // An idle timeout, as a real server's: the connection just ends.
+    co_return options.close_after_messages == 0 || c.accepted < options.close_after_messages;
   }
 
   // command_loop - serve commands until QUIT or a fault; true means

@@ -57,6 +57,7 @@ struct SmtpPeerOptions {
   // "MAIL", "RCPT", "DATA", "dot", "QUIT".
   std::map<std::string, std::chrono::milliseconds> delays;
   SmtpFlood ehlo_flood = SmtpFlood::none;
+  int close_after_messages = 0;  // > 0: close the connection right after the Nth accepted message
 };
 
 struct ReceivedMessage {

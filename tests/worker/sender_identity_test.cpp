@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/peers/redis_runner.hpp"
+
 namespace tern::worker {
 namespace {
 
@@ -45,6 +47,36 @@ TEST(SenderIdentity, WrongMasterKeyIsAnErrorNotAnUnsignedSend) {
   auto id = identity_for_domain(d, SecretBox("another"), "e-1");
   ASSERT_FALSE(id);
   EXPECT_NE(id.error().message.find("TERN_MASTER_KEY"), std::string::npos);
+}
+
+TEST(DomainSenderIdentities, ADomainIsReadOncePerTtlAndEachEmailGetsItsOwnVerp) {
+  testing::RedisServer redis;
+  store::RedisPool pool(redis.endpoint());
+  store::DomainStore domains(pool);
+  SecretBox box("master");
+  auto d = domain_with_key(box, dkim::KeyType::ed25519);
+  ASSERT_TRUE(domains.create(d));
+  DomainSenderIdentities cached(domains, "master", std::chrono::hours(1));
+  DomainSenderIdentities uncached(domains, "master", std::chrono::milliseconds(0));
+  store::EmailContent email;
+  email.team = "t";
+  email.from = "Acme <billing@ACME.test>";
+  for (const char* id : {"e-1", "e-2"}) {
+    email.id = id;
+    auto got = cached.identity(email);
+    ASSERT_TRUE(got) << got.error().message;
+    EXPECT_EQ(got->envelope_from, std::string("bounces+") + id + "@send.acme.test");
+    EXPECT_EQ(got->keys.size(), 1u);
+    EXPECT_EQ(got->tls, smtp::TlsMode::enforced);
+  }
+  ASSERT_TRUE(domains.remove("t", d.id));
+  EXPECT_EQ(cached.identity(email)->keys.size(), 1u) << "still within the cache's ttl";
+  auto gone = uncached.identity(email);
+  ASSERT_TRUE(gone);
+  EXPECT_TRUE(gone->keys.empty()) << "a deleted domain sends unsigned, as From";
+  EXPECT_EQ(gone->envelope_from, "billing@ACME.test");
+  email.team = "other-team";
+  EXPECT_TRUE(cached.identity(email)->keys.empty()) << "another team's domain is never used";
 }
 
 }  // namespace
