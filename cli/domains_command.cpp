@@ -132,7 +132,7 @@ int verify(store::RedisPool& pool, const Config& config, const Arguments& a) {
   }
   auto resolver = dns::make_cares_resolver(dns::ResolverOptions{config.dns_servers, std::chrono::seconds(5), 2});
   domains::DomainService service(pool, resolver.get(),
-                                 domains::settings_for_host(config.delivery.hostname, config.master_key));
+                                 domains::settings_from_config(config));
   auto checked = service.verify(a.team, (*found)->id, std::chrono::system_clock::now());
   if (!checked) return report(checked.error());
   print_verification(*checked);
@@ -148,7 +148,7 @@ int domains_command(const Config& config, const std::vector<std::string>& args) 
   if (a.verb == "list") return list(pool, a);
   if (a.verb == "verify") return verify(pool, config, a);
 
-  domains::DomainService service(pool, nullptr, domains::settings_for_host(config.delivery.hostname, config.master_key));
+  domains::DomainService service(pool, nullptr, domains::settings_from_config(config));
   domains::CreateDomainRequest request;
   request.name = a.name;
   request.dkim_ed25519 = a.ed25519;

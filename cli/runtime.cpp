@@ -87,6 +87,9 @@ int run_roles(const Config& config, Roles roles) {
     options.threads = config.http_threads;
     options.rate_limit = config.rate_limit;
     options.master_key = config.master_key;
+    options.dkim_selector = config.dkim_selector;
+    options.spf_mechanism = config.spf_mechanism;
+    options.feedback_host = config.feedback_host;
     options.webhook_allow_private = config.webhook_allow_private;
     server = std::make_unique<api::HttpServer>(pool, clock, senders, options, resolver.get());
     auto port = server->bind(config.http.host, config.http.port);
@@ -128,7 +131,7 @@ int run_roles(const Config& config, Roles roles) {
     // Pending domains are verified again in the background (backing off, 72 h).
     rechecker_thread = std::thread([&] {
       worker::DomainRechecker rechecker(pool, *resolver,
-                                        domains::settings_for_host(config.delivery.hostname, config.master_key));
+                                        domains::settings_from_config(config));
       while (!stopping.load()) {
         rechecker.tick(clock.now());
         for (int i = 0; i < 150 && !stopping.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(200));

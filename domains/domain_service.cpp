@@ -49,6 +49,14 @@ DomainSettings settings_for_host(const std::string& hostname, std::string master
   return s;
 }
 
+DomainSettings settings_from_config(const Config& config) {
+  DomainSettings s = settings_for_host(config.delivery.hostname, config.master_key);
+  if (!config.dkim_selector.empty()) s.dkim_selector = config.dkim_selector;
+  if (!config.spf_mechanism.empty()) s.spf_mechanism = config.spf_mechanism;
+  if (!config.feedback_host.empty()) s.feedback_host = config.feedback_host;
+  return s;
+}
+
 DomainService::DomainService(store::RedisPool& pool, dns::Resolver* resolver, DomainSettings settings)
     : store_(pool), resolver_(resolver), settings_(std::move(settings)) {}
 

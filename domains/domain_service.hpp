@@ -21,6 +21,7 @@
 
 #include "dnscheck/resolver.hpp"
 #include "store/redis/domain_store.hpp"
+#include "store/util/config.hpp"
 
 namespace tern::domains {
 
@@ -35,6 +36,9 @@ struct DomainSettings {
 // settings_for_host - defaults derived from TERN_HOSTNAME: SPF "a:<host>",
 // MX "feedback-smtp.<host>", selector "tern".
 DomainSettings settings_for_host(const std::string& hostname, std::string master_key);
+// settings_from_config - settings_for_host(TERN_HOSTNAME, TERN_MASTER_KEY)
+// with TERN_DKIM_SELECTOR, TERN_SPF_MECHANISM and TERN_FEEDBACK_HOST applied.
+DomainSettings settings_from_config(const Config& config);
 
 struct CreateDomainRequest {
   std::string name;

@@ -49,6 +49,32 @@ bool valid_hostname(std::string_view h) {
   return true;
 }
 
+bool valid_dkim_selector(std::string_view s) {
+  if (s.empty() || s.size() > 60 || s.front() == '-' || s.back() == '-') return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-')) return false;
+  return true;
+}
+
+// valid_spf_mechanism - one SPF term of a kind that authorises hosts
+// ("a:host", "mx", "ip4:1.2.3.4", "include:_spf.example.net"), nothing
+// that could end the record or add another term; domain verification looks
+// for this exact term in the customer's record (directly or via include:).
+bool valid_spf_mechanism(std::string_view term) {
+  static constexpr std::string_view kKinds[] = {"a", "mx", "ip4:", "ip6:", "include:", "exists:"};
+  if (term.empty() || term.size() > 200) return false;
+  for (char c : term)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '/' || c == '_'))
+      return false;
+  for (std::string_view kind : kKinds) {
+    if (term.substr(0, kind.size()) != kind) continue;
+    std::string_view rest = term.substr(kind.size());
+    if (kind == "a" || kind == "mx") return rest.empty() || rest[0] == ':' || rest[0] == '/';
+    return !rest.empty();
+  }
+  return false;
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
       {"TERN_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP API listen address (host:port)",
@@ -176,6 +202,25 @@ const std::vector<Setting>& settings() {
       {"TERN_MASTER_KEY", "master-key", "", "secret that encrypts DKIM private keys at rest",
        [](Config& c, std::string_view v) -> Result<void> {
          c.master_key = std::string(v);
+         return {};
+       }},
+      {"TERN_DKIM_SELECTOR", "dkim-selector", "tern", "DKIM selector of new domains (Ed25519 keys use <selector>-ed)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!valid_dkim_selector(v)) return fail(Errc::invalid_argument, "not a DNS label of at most 60 characters");
+         c.dkim_selector = std::string(v);
+         return {};
+       }},
+      {"TERN_SPF_MECHANISM", "spf-mechanism", "", "the SPF term that authorises Tern's hosts in each domain's record, e.g. ip4:203.0.113.7 or include:_spf.example.net (default: a:<TERN_HOSTNAME>)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !valid_spf_mechanism(v))
+           return fail(Errc::invalid_argument, "not one SPF mechanism (a, mx, ip4:, ip6:, include:, exists:)");
+         c.spf_mechanism = std::string(v);
+         return {};
+       }},
+      {"TERN_FEEDBACK_HOST", "feedback-host", "", "MX target of each domain's return-path subdomain, where bounces arrive (default: feedback-smtp.<TERN_HOSTNAME>)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !valid_hostname(v)) return fail(Errc::invalid_argument, "not a host name");
+         c.feedback_host = std::string(v);
          return {};
        }},
       {"TERN_DEV", "dev", "false", "dev mode: any from-domain may send (local demos only)",

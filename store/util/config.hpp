@@ -82,6 +82,12 @@ struct Config {
   DeliveryConfig delivery;
   bool webhook_allow_private = false;
   std::string master_key;
+  // DNS records new domains are told to publish (domains/domain_service.hpp);
+  // empty spf_mechanism / feedback_host mean "a:<hostname>" /
+  // "feedback-smtp.<hostname>".
+  std::string dkim_selector = "tern";
+  std::string spf_mechanism;
+  std::string feedback_host;
   bool dev = false;
   std::string log_level = "info";
   int http_threads = 64;

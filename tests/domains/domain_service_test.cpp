@@ -52,6 +52,27 @@ TEST_F(DomainServiceTest, SettingsForHostDeriveFromTheHostname) {
   EXPECT_EQ(s.dkim_selector, "tern");
 }
 
+TEST_F(DomainServiceTest, ConfiguredRecordSettingsReachTheRecordsToPublish) {
+  Config config;
+  config.delivery.hostname = "mx.example.net";
+  config.master_key = kMaster;
+  config.dkim_selector = "mail2026";
+  config.spf_mechanism = "ip4:203.0.113.7";
+  config.feedback_host = "bounces.example.net";
+  DomainService service(*pool_, nullptr, settings_from_config(config));
+  auto d = service.create("team-a", request("configured.test"), t0_);
+  ASSERT_TRUE(d) << d.error().message;
+  std::string all;
+  for (const auto& r : d->records) all += r.type + " " + r.name + " " + r.value + "\n";
+  EXPECT_NE(all.find("MX send bounces.example.net"), std::string::npos) << all;
+  EXPECT_NE(all.find("TXT send v=spf1 ip4:203.0.113.7 ~all"), std::string::npos) << all;
+  EXPECT_NE(all.find("TXT mail2026._domainkey "), std::string::npos) << all;
+  EXPECT_EQ(d->dkim_keys.at(0).selector, "mail2026");
+  Config defaults;
+  defaults.delivery.hostname = "mx.example.net";
+  EXPECT_EQ(settings_from_config(defaults).spf_mechanism, "a:mx.example.net") << "unset means derived from the host";
+}
+
 TEST_F(DomainServiceTest, CreateSealsAKeyThatOpensOnlyForThisDomain) {
   DomainService service(*pool_, nullptr, test_settings());
   auto d = service.create("team-a", request("Example.Test"), t0_);

@@ -44,6 +44,30 @@ TEST(Config, BadValueNamesTheSetting) {
   EXPECT_FALSE(parse({}, {"--smtp-port"}));
 }
 
+TEST(Config, DomainRecordSettingsAreCheckedBeforeAnyCustomerPublishesThem) {
+  auto defaults = parse({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->dkim_selector, "tern");
+  EXPECT_EQ(defaults->spf_mechanism, "");
+  for (const char* good : {"ip4:203.0.113.0/24", "ip6:2001:db8::1", "include:_spf.mail.example.net", "a", "mx:mx.example.net"})
+    EXPECT_TRUE(parse({{"TERN_SPF_MECHANISM", good}})) << good;
+  auto c = parse({{"TERN_DKIM_SELECTOR", "mail2026"},
+                  {"TERN_SPF_MECHANISM", "include:_spf.mail.example.net"},
+                  {"TERN_FEEDBACK_HOST", "bounces.example.net"}});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->dkim_selector, "mail2026");
+  EXPECT_EQ(c->feedback_host, "bounces.example.net");
+  for (const char* bad : {"v=spf1 -all", "ip4:1.2.3.4; rm", "all", "ip4:", "a mx", "redirect=_spf.x", "+all", "ip4:1.2.3.4\r\n"}) {
+    auto r = parse({{"TERN_SPF_MECHANISM", bad}});
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message.find("TERN_SPF_MECHANISM"), std::string::npos);
+  }
+  for (const std::string bad : {std::string(), std::string("bad_sel"), std::string("-tern"), std::string("a.b"),
+                                std::string(61, 'a')})
+    EXPECT_FALSE(parse({{"TERN_DKIM_SELECTOR", bad}})) << bad;
+  EXPECT_FALSE(parse({{"TERN_FEEDBACK_HOST", "bad host"}}));
+}
+
 TEST(Config, UnknownFlagsAreLeftForTheSubcommand) {
   std::vector<std::string> rest;
   auto c = parse_config({}, {"keys", "create", "--name", "n", "--dev", "true"}, rest);
