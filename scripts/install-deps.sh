@@ -13,6 +13,9 @@ PACKAGES=(
   # test peers: a real DNS server, real SMTP servers, DKIM verifier
   dnsmasq-base python3-aiosmtpd postfix python3-dkim python3-nacl
   libmail-dkim-perl libnet-dns-resolver-mock-perl libcryptx-perl
+  # operations: the web console's browser test, the compose file check,
+  # a second Prometheus text parser for /metrics
+  chromium docker-compose python3-prometheus-client
 )
 
 missing=()
