@@ -49,6 +49,18 @@ bool valid_hostname(std::string_view h) {
   return true;
 }
 
+// set_optional_address - an optional listener: empty turns it off.
+Result<void> set_optional_address(std::optional<HostPort>& out, std::string_view v) {
+  if (v.empty()) {
+    out.reset();
+    return {};
+  }
+  auto hp = parse_host_port(v);
+  if (!hp) return tl::unexpected(hp.error());
+  out = *hp;
+  return {};
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
       {"TERN_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP API listen address (host:port)",
@@ -216,16 +228,11 @@ const std::vector<Setting>& settings() {
        }},
       {"TERN_BOUNCE_ADDR", "bounce-addr", "",
        "listen address (ip:port) of the SMTP listener for bounces and complaints to the return path; empty: off",
-       [](Config& c, std::string_view v) -> Result<void> {
-         if (v.empty()) {
-           c.bounce_listen.reset();
-           return {};
-         }
-         auto hp = parse_host_port(v);
-         if (!hp) return tl::unexpected(hp.error());
-         c.bounce_listen = *hp;
-         return {};
-       }},
+       [](Config& c, std::string_view v) { return set_optional_address(c.bounce_listen, v); }},
+      {"TERN_METRICS_ADDR", "metrics-addr", "",
+       "listen address (ip:port) of a separate GET /metrics listener (the only one a worker has); when set, "
+       "/metrics leaves the API port; empty: /metrics on the API port only",
+       [](Config& c, std::string_view v) { return set_optional_address(c.metrics_listen, v); }},
   };
   return table;
 }
