@@ -19,6 +19,7 @@ struct Setting {
   const char* default_value;  // nullptr: computed (see apply_defaults)
   const char* help;
   Setter set;
+  bool secret = false;  // its value may hold a secret: never echoed in an error
 };
 
 Result<long long> parse_int(std::string_view text, long long lo, long long hi) {
@@ -76,7 +77,8 @@ const std::vector<Setting>& settings() {
          if (!r) return tl::unexpected(r.error());
          c.redis = *r;
          return {};
-       }},
+       },
+       true},
       {"TERN_DNS_SERVERS", "dns-servers", "", "comma list of DNS servers ip:port (empty: the system resolver)",
        [](Config& c, std::string_view v) -> Result<void> {
          c.dns_servers.clear();
@@ -189,7 +191,8 @@ const std::vector<Setting>& settings() {
        [](Config& c, std::string_view v) -> Result<void> {
          c.master_key = std::string(v);
          return {};
-       }},
+       },
+       true},
       {"TERN_DEV", "dev", "false", "dev mode: any from-domain may send (local demos only)",
        [](Config& c, std::string_view v) -> Result<void> {
          auto b = parse_bool(v);
@@ -438,8 +441,9 @@ Result<Config> parse_config(const std::map<std::string, std::string>& env, const
     if (!given && !s->default_value) continue;
     auto r = s->set(c, value);
     if (!r)
-      return fail(Errc::invalid_argument, std::string(s->env) + " (--" + s->flag + "): invalid value '" + value +
-                                              "': " + r.error().message);
+      return fail(Errc::invalid_argument, std::string(s->env) + " (--" + s->flag + "): invalid value" +
+                                              (s->secret ? std::string() : " '" + value + "'") + ": " +
+                                              r.error().message);
   }
   return c;
 }
