@@ -155,7 +155,8 @@ function renderDomain(domain) {
   const status = $('#domain-status');
   status.textContent = domain.status;
   status.className = `badge ${domain.status}`;
-  const rows = (domain.records || []).map((r) => recordRow(r, name, r.record));
+  // Resend calls both send.<domain> records "SPF"; the MX is the bounce return path.
+  const rows = (domain.records || []).map((r) => recordRow(r, name, r.type === 'MX' ? 'MX' : r.record));
   if (domain.dmarc) rows.push(recordRow(domain.dmarc, name, 'DMARC (advice)'));
   $('#records tbody').replaceChildren(...rows);
 }

@@ -47,7 +47,13 @@ const context = await chromium.launchPersistentContext(profile, {
 const page = context.pages()[0] || await context.newPage();
 page.setDefaultTimeout(STEP_TIMEOUT);
 const consoleErrors = [];
-page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+// Failed requests are logged by the browser too; the refused key's 403 is expected.
+page.on('console', (message) => {
+  if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) consoleErrors.push(message.text());
+});
+page.on('response', (response) => {
+  if (response.status() >= 500) consoleErrors.push(`${response.status()} from ${response.url()}`);
+});
 page.on('pageerror', (error) => consoleErrors.push(String(error)));
 page.on('dialog', (dialog) => dialog.accept());
 
