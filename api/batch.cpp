@@ -103,6 +103,7 @@ ApiResponse send_batch(const ApiRequest& request, ApiServices& services) {
     body["errors"] = std::move(list);
   }
   log::debug("email batch accepted", {{"team", request.context.team}, {"emails", std::to_string(emails.size())}});
+  if (services.metrics) services.metrics->emails_accepted.inc(double(emails.size()));
   return json_response(200, body);
 }
 

@@ -132,6 +132,7 @@ ApiResponse send_email(const ApiRequest& request, ApiServices& services) {
   }
   log::debug("email accepted", {{"email_id", id}, {"team", request.context.team},
                                 {"recipients", std::to_string(email.state.recipients.size())}});
+  if (services.metrics) services.metrics->emails_accepted.inc();
   return json_response(200, nlohmann::ordered_json{{"id", id}});
 }
 

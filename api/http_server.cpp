@@ -41,7 +41,14 @@ std::optional<std::string> header(const httplib::Request& req, const char* name)
 void write(httplib::Response& res, const ApiResponse& response) {
   res.status = response.status;
   for (const auto& [name, value] : response.headers) res.set_header(name.c_str(), value);
-  res.set_content(response.body, kJson);
+  res.set_content(response.body, response.content_type.c_str());
+}
+
+// route_label - the route pattern a request matched, for metrics: bounded,
+// unlike the raw path.
+std::string route_label(const std::vector<Route>& routes, const std::string& method, const std::string& path) {
+  auto match = match_route(routes, method, path);
+  return match ? match->route->pattern : "unmatched";
 }
 
 // other_headers - the request headers handlers may read, names lower-cased
@@ -85,13 +92,20 @@ std::string describe(std::exception_ptr ep) {
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions opts, dns::Resolver* resolver)
-      : options(std::move(opts)), services{pool, clock, senders, options, resolver}, routes(make_routes()) {}
+  Impl(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions opts, dns::Resolver* resolver,
+       metrics::ServiceMetrics* shared_metrics)
+      : options(std::move(opts)),
+        own_metrics(shared_metrics ? nullptr : std::make_unique<metrics::ServiceMetrics>(own_registry)),
+        services{pool, clock, senders, options, resolver, shared_metrics ? shared_metrics : own_metrics.get()},
+        routes(make_routes(options)) {}
 
   void configure();
   void handle(const httplib::Request& req, httplib::Response& res);
+  void count(const httplib::Request& req, int status, std::chrono::steady_clock::duration took);
 
   ApiOptions options;
+  metrics::Registry own_registry;
+  std::unique_ptr<metrics::ServiceMetrics> own_metrics;
   ApiServices services;
   std::vector<Route> routes;
   httplib::Server server;
@@ -109,6 +123,7 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
   request.authorization = header(req, "Authorization");
   request.headers = other_headers(req);
   for (const auto& [name, value] : req.params) request.query.emplace(name, value);  // the first of a name wins
+  const auto started = std::chrono::steady_clock::now();
   try {
     write(res, dispatch(routes, std::move(request), services));
   } catch (...) {
@@ -117,6 +132,13 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
                                          {"error", describe(std::current_exception())}});
     write(res, error_response(application_error()));
   }
+  count(req, res.status, std::chrono::steady_clock::now() - started);
+}
+
+void HttpServer::Impl::count(const httplib::Request& req, int status, std::chrono::steady_clock::duration took) {
+  const std::string route = route_label(routes, req.method, req.path);
+  services.metrics->http_requests.with({req.method, route, std::to_string(status)}).inc();
+  services.metrics->http_duration.with({route}).observe(std::chrono::duration<double>(took).count());
 }
 
 void HttpServer::Impl::configure() {
@@ -158,8 +180,8 @@ void HttpServer::Impl::configure() {
 }
 
 HttpServer::HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options,
-                       dns::Resolver* resolver)
-    : impl_(std::make_unique<Impl>(pool, clock, senders, std::move(options), resolver)) {
+                       dns::Resolver* resolver, metrics::ServiceMetrics* metrics)
+    : impl_(std::make_unique<Impl>(pool, clock, senders, std::move(options), resolver, metrics)) {
   impl_->configure();
 }
 

@@ -19,14 +19,17 @@
 #include "store/redis/redis_connection.hpp"
 #include "store/util/clock.hpp"
 #include "store/util/result.hpp"
+#include "store/util/service_metrics.hpp"
 
 namespace tern::api {
 
 class HttpServer {
  public:
   // resolver (optional, not owned) answers POST /domains/{id}/verify.
+  // metrics (optional, not owned) is the process's set, shared with the
+  // worker in `tern serve`; without it the server keeps its own.
   HttpServer(store::RedisPool& pool, const Clock& clock, SenderPolicy& senders, ApiOptions options,
-             dns::Resolver* resolver = nullptr);
+             dns::Resolver* resolver = nullptr, metrics::ServiceMetrics* metrics = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -38,11 +38,13 @@ struct ApiRequest {
 // request_header - a header by its lower-case name, if sent.
 std::optional<std::string> request_header(const ApiRequest& request, const std::string& lower_name);
 
-// ApiResponse - always a JSON body (served as application/json).
+// ApiResponse - a JSON body unless content_type says otherwise (only
+// /metrics and the console's static files do).
 struct ApiResponse {
   int status = 200;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers = {};  // extra headers (ratelimit-*, retry-after)
+  std::string content_type = "application/json";
 };
 
 ApiResponse json_response(int status, const nlohmann::ordered_json& body);

@@ -5,9 +5,11 @@
 #include <vector>
 
 #include "api/router.hpp"
+#include "api/services.hpp"
 
 namespace tern::api {
 
-std::vector<Route> make_routes();
+// make_routes - every route; /metrics and /console as options say.
+std::vector<Route> make_routes(const ApiOptions& options = {});
 
 }  // namespace tern::api

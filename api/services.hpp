@@ -12,6 +12,7 @@
 #include "store/util/clock.hpp"
 #include "store/util/config.hpp"
 #include "store/util/result.hpp"
+#include "store/util/service_metrics.hpp"
 
 namespace tern::api {
 
@@ -28,6 +29,8 @@ struct ApiOptions {
   std::string feedback_host = {};      // the return-path MX target
   RateLimitConfig rate_limit;          // TERN_RATE_LIMIT[_BURST]; off by default (rate_limit.hpp)
   bool webhook_allow_private = false;  // TERN_WEBHOOK_ALLOW_PRIVATE: http:// and private-IP endpoints allowed
+  bool metrics_route = true;           // GET /metrics on this port (off when TERN_METRICS_ADDR moves it)
+  bool console = true;                 // GET /console, the web console's static files
 };
 
 // SenderPolicy - may this team send from this domain? Implemented by the
@@ -52,6 +55,7 @@ struct ApiServices {
   SenderPolicy& senders;
   const ApiOptions& options;
   dns::Resolver* resolver = nullptr;  // for POST /domains/{id}/verify; null answers 500
+  metrics::ServiceMetrics* metrics = nullptr;  // the process's metrics; never null inside HttpServer
 };
 
 }  // namespace tern::api

@@ -10,6 +10,7 @@
 #include <atomic>
 
 #include "api/http_server.hpp"
+#include "api/metrics_listener.hpp"
 #include "domains/domain_service.hpp"
 #include "store/redis/domain_store.hpp"
 #include "worker/bounce_listener.hpp"
@@ -24,7 +25,9 @@
 #include "store/redis/redis_connection.hpp"
 #include "store/util/encoding.hpp"
 #include "store/util/log.hpp"
+#include "store/util/service_metrics.hpp"
 #include "worker/consumer.hpp"
+#include "worker/delivery_metrics.hpp"
 #include "worker/webhook_dispatcher.hpp"
 
 namespace tern::cli {
@@ -71,6 +74,20 @@ int run_roles(const Config& config, Roles roles) {
   }
 
   SystemClock clock;
+  // One metric set per process, shared by every role it runs (metrics.hpp).
+  metrics::Registry registry;
+  metrics::ServiceMetrics service_metrics(registry);
+  std::unique_ptr<api::MetricsListener> metrics_listener;
+  if (config.metrics_listen) {
+    metrics_listener = std::make_unique<api::MetricsListener>(service_metrics, pool);
+    auto port = metrics_listener->start(config.metrics_listen->host, config.metrics_listen->port);
+    if (!port) {
+      std::fprintf(stderr, "tern: TERN_METRICS_ADDR %s:%u: %s\n", config.metrics_listen->host.c_str(),
+                   config.metrics_listen->port, port.error().message.c_str());
+      return 1;
+    }
+    log::info("metrics listening", {{"addr", config.metrics_listen->host + ":" + std::to_string(*port)}});
+  }
   api::AllowAllSenders allow_all;
   api::VerifiedSenders verified_only(pool);
   api::SenderPolicy& senders = config.dev ? static_cast<api::SenderPolicy&>(allow_all) : verified_only;
@@ -91,7 +108,8 @@ int run_roles(const Config& config, Roles roles) {
     options.spf_mechanism = config.spf_mechanism;
     options.feedback_host = config.feedback_host;
     options.webhook_allow_private = config.webhook_allow_private;
-    server = std::make_unique<api::HttpServer>(pool, clock, senders, options, resolver.get());
+    options.metrics_route = !config.metrics_listen;
+    server = std::make_unique<api::HttpServer>(pool, clock, senders, options, resolver.get(), &service_metrics);
     auto port = server->bind(config.http.host, config.http.port);
     if (!port) {
       std::fprintf(stderr, "tern: TERN_HTTP_ADDR %s:%u: %s\n", config.http.host.c_str(), config.http.port,
@@ -126,7 +144,9 @@ int run_roles(const Config& config, Roles roles) {
       log::info("bounce listener up", {{"addr", config.bounce_listen->host + ":" + std::to_string(*port)}});
     }
     consumer = std::make_unique<worker::Consumer>(pool, *resolver, clock, config.delivery, consumer_name(config),
-                                                  &smtp::send_reusing, &sender_identities);
+                                                  worker::timed_send(&smtp::send_reusing, service_metrics),
+                                                  &sender_identities);
+    consumer->set_metrics(&service_metrics);
     consumer->start();
     // Pending domains are verified again in the background (backing off, 72 h).
     rechecker_thread = std::thread([&] {
@@ -143,6 +163,7 @@ int run_roles(const Config& config, Roles roles) {
     worker::WebhookConfig webhook_config;
     webhook_config.allow_private = config.webhook_allow_private;
     webhook_config.sender.ca_file = config.delivery.ca_file;
+    webhook_config.metrics = &service_metrics;
     webhooks = std::make_unique<worker::WebhookDispatcher>(*webhook_pool, *resolver, clock, webhook_config,
                                                            consumer_name(config));
     webhooks->start();
@@ -158,6 +179,7 @@ int run_roles(const Config& config, Roles roles) {
   if (bounce_listener) bounce_listener->stop();
   if (consumer) consumer->stop();
   if (webhooks) webhooks->stop();
+  if (metrics_listener) metrics_listener->stop();
   log::info("stopped");
   return 0;
 }

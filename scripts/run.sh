@@ -11,8 +11,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 scripts/install-deps.sh
-cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DTERN_BUILD_TESTS=OFF >/dev/null
-cmake --build build/release -j"$(nproc)" --target tern
+scripts/build.sh build/release
 
 mkdir -p var/redis var/mail
 REDIS_PORT=${TERN_DEV_REDIS_PORT:-6380}

@@ -10,7 +10,8 @@ cmake -S . -B build/test -DCMAKE_BUILD_TYPE=Debug -DTERN_SANITIZE=ON >/dev/null
 cmake --build build/test -j"$(nproc)"
 # The SDK suite and the OpenAPI lint share tests/sdk/node_modules: install it
 # once here (pinned by package-lock.json) so parallel tests never race npm.
-if [ ! -f tests/sdk/node_modules/@redocly/cli/bin/cli.js ] || [ ! -d tests/sdk/node_modules/resend ]; then
+if [ ! -f tests/sdk/node_modules/@redocly/cli/bin/cli.js ] || [ ! -d tests/sdk/node_modules/resend ] ||
+   [ ! -d tests/sdk/node_modules/playwright-core ]; then
   npm ci --prefix tests/sdk --no-audit --no-fund
 fi
 cd build/test

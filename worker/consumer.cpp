@@ -127,10 +127,13 @@ void Consumer::process(const store::Job& job, std::mt19937_64& rng) {
     forget();
     return;
   }
+  if (metrics_) record_attempt(*metrics_, email, result, now);  // metrics (delivery_metrics.hpp)
   for (const auto& e : result.events) {
     std::string reply = e.reply ? (std::to_string(e.reply->code) + " " + e.reply->enhanced + " " + e.reply->text) : "";
     log::info("email event", {{"email_id", job.email_id}, {"team", team}, {"event", e.type},
-                              {"recipients", std::to_string(e.recipients.size())}, {"reply", reply}});
+                              {"recipients", std::to_string(e.recipients.size())}, {"reply", reply},
+                              {"destination", e.recipients.empty() ? "" : recipient_domain(e.recipients.front())},
+                              {"mx", e.reply ? e.reply->host : ""}});
     if (e.type != "email.bounced" || !e.reply) continue;
     // A hard bounce puts the address on the team's suppression list.
     for (const auto& rcpt : e.recipients) {

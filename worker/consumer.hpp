@@ -27,6 +27,7 @@
 #include "store/util/clock.hpp"
 #include "store/util/config.hpp"
 #include "worker/delivery.hpp"
+#include "worker/delivery_metrics.hpp"
 
 namespace tern::worker {
 
@@ -38,6 +39,7 @@ class Consumer {
 
   void start();
   void stop();  // finishes jobs in flight, then returns
+  void set_metrics(metrics::ServiceMetrics* metrics) { metrics_ = metrics; }  // before start(); null: not counted
 
  private:
   void delivery_loop(int index);
@@ -62,6 +64,7 @@ class Consumer {
   std::vector<std::thread> threads_;
   std::mutex in_flight_mutex_;
   std::set<std::string> in_flight_;  // stream ids this process works on
+  metrics::ServiceMetrics* metrics_ = nullptr;
 };
 
 }  // namespace tern::worker

@@ -191,6 +191,12 @@ void WebhookDispatcher::deliver(const std::string& message_id) {
   }
   if (auto r = webhooks_.finish(m, outcome); !r)
     log::warn("cannot record webhook attempt", {{"msg_id", m.id}, {"error", r.error().message}});
+  if (outcome.attempt && config_.metrics) {
+    const char* kind = outcome.kind == store::Finish::Kind::success ? "success"
+                       : outcome.kind == store::Finish::Kind::retry ? "retry"
+                                                                    : "give_up";
+    config_.metrics->webhook_attempts.with({kind}).inc();
+  }
   if (outcome.attempt) {
     auto disabled = webhooks_.record_endpoint_result(m.webhook_id, success, config_.disable_after);
     if (disabled && *disabled) log::warn("webhook disabled after failing continuously", {{"webhook_id", m.webhook_id}});

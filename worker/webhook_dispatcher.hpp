@@ -32,6 +32,7 @@
 #include "store/redis/event_stream.hpp"
 #include "store/redis/webhook_store.hpp"
 #include "store/util/clock.hpp"
+#include "store/util/service_metrics.hpp"
 #include "worker/webhook_sender.hpp"
 
 namespace tern::worker {
@@ -50,6 +51,7 @@ struct WebhookConfig {
   std::chrono::milliseconds read_block = std::chrono::seconds(1);     // one XREADGROUP wait
   std::chrono::milliseconds poll_interval = std::chrono::milliseconds(200);  // when nothing is due
   std::chrono::milliseconds backoff_on_error = std::chrono::seconds(1);
+  metrics::ServiceMetrics* metrics = nullptr;  // counts tern_webhook_attempts_total; null: not counted
 };
 
 class WebhookDispatcher {

@@ -19,6 +19,7 @@ struct Setting {
   const char* default_value;  // nullptr: computed (see apply_defaults)
   const char* help;
   Setter set;
+  bool secret = false;  // its value may hold a secret: never echoed in an error
 };
 
 Result<long long> parse_int(std::string_view text, long long lo, long long hi) {
@@ -75,6 +76,18 @@ bool valid_spf_mechanism(std::string_view term) {
   return false;
 }
 
+// set_optional_address - an optional listener: empty turns it off.
+Result<void> set_optional_address(std::optional<HostPort>& out, std::string_view v) {
+  if (v.empty()) {
+    out.reset();
+    return {};
+  }
+  auto hp = parse_host_port(v);
+  if (!hp) return tl::unexpected(hp.error());
+  out = *hp;
+  return {};
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
       {"TERN_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP API listen address (host:port)",
@@ -90,7 +103,8 @@ const std::vector<Setting>& settings() {
          if (!r) return tl::unexpected(r.error());
          c.redis = *r;
          return {};
-       }},
+       },
+       true},
       {"TERN_DNS_SERVERS", "dns-servers", "", "comma list of DNS servers ip:port (empty: the system resolver)",
        [](Config& c, std::string_view v) -> Result<void> {
          c.dns_servers.clear();
@@ -203,7 +217,8 @@ const std::vector<Setting>& settings() {
        [](Config& c, std::string_view v) -> Result<void> {
          c.master_key = std::string(v);
          return {};
-       }},
+       },
+       true},
       {"TERN_DKIM_SELECTOR", "dkim-selector", "tern", "DKIM selector of new domains (Ed25519 keys use <selector>-ed)",
        [](Config& c, std::string_view v) -> Result<void> {
          if (!valid_dkim_selector(v)) return fail(Errc::invalid_argument, "not a DNS label of at most 60 characters");
@@ -261,16 +276,11 @@ const std::vector<Setting>& settings() {
        }},
       {"TERN_BOUNCE_ADDR", "bounce-addr", "",
        "listen address (ip:port) of the SMTP listener for bounces and complaints to the return path; empty: off",
-       [](Config& c, std::string_view v) -> Result<void> {
-         if (v.empty()) {
-           c.bounce_listen.reset();
-           return {};
-         }
-         auto hp = parse_host_port(v);
-         if (!hp) return tl::unexpected(hp.error());
-         c.bounce_listen = *hp;
-         return {};
-       }},
+       [](Config& c, std::string_view v) { return set_optional_address(c.bounce_listen, v); }},
+      {"TERN_METRICS_ADDR", "metrics-addr", "",
+       "listen address (ip:port) of a separate GET /metrics listener (the only one a worker has); when set, "
+       "/metrics leaves the API port; empty: /metrics on the API port only",
+       [](Config& c, std::string_view v) { return set_optional_address(c.metrics_listen, v); }},
   };
   return table;
 }
@@ -476,8 +486,9 @@ Result<Config> parse_config(const std::map<std::string, std::string>& env, const
     if (!given && !s->default_value) continue;
     auto r = s->set(c, value);
     if (!r)
-      return fail(Errc::invalid_argument, std::string(s->env) + " (--" + s->flag + "): invalid value '" + value +
-                                              "': " + r.error().message);
+      return fail(Errc::invalid_argument, std::string(s->env) + " (--" + s->flag + "): invalid value" +
+                                              (s->secret ? std::string() : " '" + value + "'") + ": " +
+                                              r.error().message);
   }
   return c;
 }

@@ -93,6 +93,7 @@ struct Config {
   int http_threads = 64;
   RateLimitConfig rate_limit;  // TERN_RATE_LIMIT, TERN_RATE_LIMIT_BURST
   std::optional<HostPort> bounce_listen;  // TERN_BOUNCE_ADDR: inbound SMTP for bounces; unset = off
+  std::optional<HostPort> metrics_listen;  // TERN_METRICS_ADDR: GET /metrics on its own port; unset = API port only
 };
 
 // parse_config - env first, then argv flags (--http-addr=X or --http-addr X).

@@ -8,6 +8,7 @@
 
 #include "store/redis/domain_store.hpp"
 #include "tests/integration/harness.hpp"
+#include "tests/integration/published_zone.hpp"
 #include "tests/peers/dns_server.hpp"
 #include "tests/peers/redis_runner.hpp"
 
@@ -18,30 +19,6 @@ std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + what.size())) ++n;
   return n;
-}
-
-// split255 - a TXT value as <=255-byte character-strings (RFC 1035 §3.3).
-std::vector<std::string> split255(const std::string& value) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < value.size(); i += 255) out.push_back(value.substr(i, 255));
-  return out;
-}
-
-// zone_for - the domain's records (and DMARC advice) as the customer would
-// publish them, skipping record kinds in `skip`; plus the A record of the
-// host the SPF mechanism names.
-DnsZone zone_for(const store::Domain& d, const std::string& skip = "") {
-  DnsZone zone;
-  std::vector<store::StoredDnsRecord> records = d.records;
-  records.push_back(d.dmarc);
-  for (const auto& r : records) {
-    if (r.record == skip) continue;
-    const std::string fqdn = r.name + "." + d.name;
-    if (r.type == "MX") zone.add_mx(fqdn, static_cast<uint16_t>(r.priority.value_or(10)), r.value);
-    else zone.add_txt(fqdn, split255(r.value));
-  }
-  zone.add_a("mail.tern.test", "127.0.0.1");
-  return zone;
 }
 
 TEST(DomainsCli, AddVerifyListWalkthrough) {
@@ -71,7 +48,7 @@ TEST(DomainsCli, AddVerifyListWalkthrough) {
   const store::Domain domain = **found;
 
   {  // Everything but DKIM: ✗ with the reason, exit 1, pending.
-    DnsServer dns(zone_for(domain, "DKIM"));
+    DnsServer dns(zone_for(domain, "mail.tern.test", "DKIM"));
     Env with_dns = env;
     with_dns["TERN_DNS_SERVERS"] = dns.server_spec();
     EXPECT_EQ(run_tern({"domains", "verify", "example.test", "--team", "t1"}, with_dns, out), 1) << out;
@@ -82,7 +59,7 @@ TEST(DomainsCli, AddVerifyListWalkthrough) {
     EXPECT_NE(out.find("Domain status: pending"), std::string::npos) << out;
   }
   {  // All published: ✓ everywhere, exit 0, verified.
-    DnsServer dns(zone_for(domain));
+    DnsServer dns(zone_for(domain, "mail.tern.test"));
     Env with_dns = env;
     with_dns["TERN_DNS_SERVERS"] = dns.server_spec();
     EXPECT_EQ(run_tern({"domains", "verify", "EXAMPLE.test", "--team", "t1"}, with_dns, out), 0) << out;

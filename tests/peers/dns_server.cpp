@@ -145,6 +145,16 @@ DnsServer::~DnsServer() {
   if (black_hole_fd_ >= 0) ::close(black_hole_fd_);
 }
 
+void DnsServer::replace_zone(const DnsZone& zone) {
+  process_.stop();
+  suffix_ = zone.suffix();
+  std::string failure;
+  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
+    if (start(zone, failure, port_)) return;
+  }
+  throw std::runtime_error("dnsmasq did not restart on port " + std::to_string(port_) + ": " + failure);
+}
+
 std::string DnsServer::server_spec() const { return "127.0.0.1:" + std::to_string(port_); }
 
 std::string DnsServer::log() const {
@@ -154,8 +164,8 @@ std::string DnsServer::log() const {
 
 // start - write the config for a fresh port, run dnsmasq and wait until it
 // answers; false (with failure set) if it exited or stayed silent.
-bool DnsServer::start(const DnsZone& zone, std::string& failure) {
-  port_ = free_udp_tcp_port();
+bool DnsServer::start(const DnsZone& zone, std::string& failure, uint16_t port) {
+  port_ = port != 0 ? port : free_udp_tcp_port();
   const std::string conf_path = dir_.path() + "/dnsmasq.conf";
   {
     std::ofstream conf(conf_path, std::ios::trunc);

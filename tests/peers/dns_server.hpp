@@ -55,12 +55,17 @@ class DnsServer {
   DnsServer(const DnsServer&) = delete;
   DnsServer& operator=(const DnsServer&) = delete;
 
+  // replace_zone - serve `zone` instead, on the same port (a running Tern
+  // keeps its TERN_DNS_SERVERS): dnsmasq reads records only at start, so it
+  // is restarted. Throws std::runtime_error when it cannot be.
+  void replace_zone(const DnsZone& zone);
+
   uint16_t port() const { return port_; }
   std::string server_spec() const;  // "127.0.0.1:PORT", for ResolverOptions::servers
   std::string log() const;          // dnsmasq's query log, for failure messages
 
  private:
-  bool start(const DnsZone& zone, std::string& failure);
+  bool start(const DnsZone& zone, std::string& failure, uint16_t port = 0);  // 0: a free port
   bool answers() const;
 
   TempDir dir_;

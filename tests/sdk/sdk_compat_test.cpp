@@ -8,10 +8,6 @@
 // installed with `npm ci` (package-lock.json) only when missing, so runs
 // after the first need no network. Finally it checks that an email the
 // suite sent with attachments left through SMTP as multipart MIME.
-#include <unistd.h>
-
-#include <cstdlib>
-#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -20,30 +16,10 @@
 #include "tests/peers/dns_server.hpp"
 #include "tests/peers/redis_runner.hpp"
 #include "tests/peers/smtp_peer.hpp"
+#include "tests/sdk/node_support.hpp"
 
 namespace tern::testing {
 namespace {
-
-const std::string kSdkDir = std::string(TERN_SOURCE_DIR) + "/tests/sdk";
-
-// find_in_path - the full path of an executable on PATH, or "".
-std::string find_in_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const std::string candidate = dir + "/" + name;
-    if (!dir.empty() && access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return "";
-}
-
-// ensure_sdk_installed - `npm ci` when tests/sdk/node_modules lacks resend.
-bool ensure_sdk_installed() {
-  if (access((kSdkDir + "/node_modules/resend/package.json").c_str(), R_OK) == 0) return true;
-  const std::string command = "npm ci --prefix '" + kSdkDir + "' --no-audit --no-fund >&2";
-  return std::system(command.c_str()) == 0;
-}
 
 // attachment_message - the data of the message sent to attachments@, or "".
 std::string attachment_message(const SmtpPeer& peer) {
@@ -56,7 +32,7 @@ std::string attachment_message(const SmtpPeer& peer) {
 TEST(SdkCompat, OfficialNodeSdkWorksAgainstTern) {
   const std::string node = find_in_path("node");
   ASSERT_FALSE(node.empty()) << "node (>= 20.19) is required on PATH";
-  ASSERT_TRUE(ensure_sdk_installed()) << "npm ci --prefix tests/sdk failed";
+  ASSERT_TRUE(ensure_node_modules("resend")) << "npm ci --prefix tests/sdk failed";
 
   RedisServer redis;
   DnsServer dns{DnsZone{}};

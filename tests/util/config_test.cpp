@@ -68,6 +68,24 @@ TEST(Config, DomainRecordSettingsAreCheckedBeforeAnyCustomerPublishesThem) {
   EXPECT_FALSE(parse({{"TERN_FEEDBACK_HOST", "bad host"}}));
 }
 
+TEST(Config, SecretsAreNeverEchoedInErrors) {
+  auto c = parse({{"TERN_REDIS_URL", "redis://:hunter2@redis:notaport/0"}});
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("TERN_REDIS_URL"), std::string::npos);
+  EXPECT_EQ(c.error().message.find("hunter2"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, MetricsListenerIsOptional) {
+  auto off = parse({});
+  ASSERT_TRUE(off);
+  EXPECT_FALSE(off->metrics_listen.has_value());
+  auto on = parse({{"TERN_METRICS_ADDR", "0.0.0.0:9090"}});
+  ASSERT_TRUE(on) << on.error().message;
+  ASSERT_TRUE(on->metrics_listen.has_value());
+  EXPECT_EQ(on->metrics_listen->port, 9090);
+  EXPECT_FALSE(parse({{"TERN_METRICS_ADDR", "9090"}}));
+}
+
 TEST(Config, UnknownFlagsAreLeftForTheSubcommand) {
   std::vector<std::string> rest;
   auto c = parse_config({}, {"keys", "create", "--name", "n", "--dev", "true"}, rest);
