@@ -62,7 +62,7 @@ TEST(Config, DomainRecordSettingsAreCheckedBeforeAnyCustomerPublishesThem) {
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message.find("TERN_SPF_MECHANISM"), std::string::npos);
   }
-  for (const std::string bad : {std::string(), std::string("bad_sel"), std::string("-tern"), std::string("a.b"),
+  for (const std::string& bad : {std::string(), std::string("bad_sel"), std::string("-tern"), std::string("a.b"),
                                 std::string(61, 'a')})
     EXPECT_FALSE(parse({{"TERN_DKIM_SELECTOR", bad}})) << bad;
   EXPECT_FALSE(parse({{"TERN_FEEDBACK_HOST", "bad host"}}));
