@@ -49,6 +49,18 @@ bool valid_hostname(std::string_view h) {
   return true;
 }
 
+// set_optional_address - "" turns a listener off, else ip:port.
+Result<void> set_optional_address(std::optional<HostPort>& target, std::string_view v) {
+  if (v.empty()) {
+    target.reset();
+    return {};
+  }
+  auto hp = parse_host_port(v);
+  if (!hp) return tl::unexpected(hp.error());
+  target = *hp;
+  return {};
+}
+
 const std::vector<Setting>& settings() {
   static const std::vector<Setting> table = {
       {"TERN_HTTP_ADDR", "http-addr", "127.0.0.1:8080", "HTTP API listen address (host:port)",
@@ -216,14 +228,51 @@ const std::vector<Setting>& settings() {
        }},
       {"TERN_BOUNCE_ADDR", "bounce-addr", "",
        "listen address (ip:port) of the SMTP listener for bounces and complaints to the return path; empty: off",
+       [](Config& c, std::string_view v) -> Result<void> { return set_optional_address(c.bounce_listen, v); }},
+      {"TERN_SUBMISSION_ADDR", "submission-addr", "",
+       "SMTP submission listener with STARTTLS (ip:port, conventionally 587); empty: off",
+       [](Config& c, std::string_view v) -> Result<void> { return set_optional_address(c.submission.starttls_listen, v); }},
+      {"TERN_SUBMISSION_TLS_ADDR", "submission-tls-addr", "",
+       "SMTP submission listener with implicit TLS (ip:port, conventionally 465); empty: off",
+       [](Config& c, std::string_view v) -> Result<void> { return set_optional_address(c.submission.tls_listen, v); }},
+      {"TERN_TLS_CERT", "tls-cert", "", "PEM certificate chain of the submission listeners (dev mode: self-signed if empty)",
        [](Config& c, std::string_view v) -> Result<void> {
-         if (v.empty()) {
-           c.bounce_listen.reset();
-           return {};
-         }
-         auto hp = parse_host_port(v);
-         if (!hp) return tl::unexpected(hp.error());
-         c.bounce_listen = *hp;
+         c.submission.tls_cert = std::string(v);
+         return {};
+       }},
+      {"TERN_TLS_KEY", "tls-key", "", "PEM private key of TERN_TLS_CERT",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.submission.tls_key = std::string(v);
+         return {};
+       }},
+      {"TERN_SUBMISSION_USER", "submission-user", "resend",
+       "SMTP AUTH user name (the password is an API key); * accepts any user name",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (v.empty() || v.size() > 255) return fail(Errc::invalid_argument, "expected 1 to 255 characters");
+         c.submission.user = std::string(v);
+         return {};
+       }},
+      {"TERN_SUBMISSION_MAX_SIZE", "submission-max-size", "41943040", "largest message accepted over SMTP, in bytes",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto n = parse_int(v, 1024, 1LL << 30);
+         if (!n) return tl::unexpected(n.error());
+         c.submission.max_message_bytes = std::size_t(*n);
+         return {};
+       }},
+      {"TERN_SUBMISSION_MAX_CLIENT_SESSIONS", "submission-max-client-sessions", "20",
+       "SMTP submission sessions at once from one client IP address",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto n = parse_int(v, 1, 10000);
+         if (!n) return tl::unexpected(n.error());
+         c.submission.max_client_sessions = int(*n);
+         return {};
+       }},
+      {"TERN_SUBMISSION_TIMEOUT", "submission-timeout", "5m", "an SMTP submission client silent this long is disconnected",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto d = parse_duration(v);
+         if (!d) return tl::unexpected(d.error());
+         if (*d < Millis(100)) return fail(Errc::invalid_argument, "must be at least 100ms");
+         c.submission.command_timeout = *d;
          return {};
        }},
   };
