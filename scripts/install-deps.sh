@@ -11,7 +11,7 @@ PACKAGES=(
   # run
   redis-server openssl ca-certificates curl
   # test peers: a real DNS server, real SMTP servers, DKIM verifier
-  dnsmasq-base python3-aiosmtpd postfix python3-dkim python3-nacl
+  dnsmasq-base python3-aiosmtpd postfix python3-dkim python3-nacl swaks
   libmail-dkim-perl libnet-dns-resolver-mock-perl libcryptx-perl
 )
 
