@@ -2,12 +2,11 @@
 // AUTH and the mail transaction.
 #include "submission/session.hpp"
 
-#include <optional>
-#include <vector>
-
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <optional>
+#include <vector>
 
 #include "mailer/address.hpp"
 #include "mailer/smtp/server_command.hpp"
@@ -49,21 +48,42 @@ class Session {
 
  private:
   asio::awaitable<Line> read_line() {
-    if (tls_) co_return co_await io_.read_line(stream_);
-    co_return co_await io_.read_line(stream_.next_layer());
+    if (tls_) {
+      auto result = co_await io_.read_line(stream_);
+      co_return result;
+    }
+    {
+      auto result = co_await io_.read_line(stream_.next_layer());
+      co_return result;
+    }
   }
   asio::awaitable<bool> reply(std::string_view text) {
-    if (tls_) co_return co_await io_.reply(stream_, text);
-    co_return co_await io_.reply(stream_.next_layer(), text);
+    if (tls_) {
+      auto result = co_await io_.reply(stream_, text);
+      co_return result;
+    }
+    {
+      auto result = co_await io_.reply(stream_.next_layer(), text);
+      co_return result;
+    }
   }
   asio::awaitable<DataResult> read_data() {
-    if (tls_) co_return co_await io_.read_data(stream_);
-    co_return co_await io_.read_data(stream_.next_layer());
+    if (tls_) {
+      auto result = co_await io_.read_data(stream_);
+      co_return result;
+    }
+    {
+      auto result = co_await io_.read_data(stream_.next_layer());
+      co_return result;
+    }
   }
   // refuse - a counted protocol error's reply.
   asio::awaitable<bool> refuse(std::string_view text) {
     ++errors_;
-    co_return co_await reply(text);
+    {
+      auto result = co_await reply(text);
+      co_return result;
+    }
   }
   asio::awaitable<bool> handshake();
 
@@ -107,7 +127,8 @@ asio::awaitable<bool> Session::handshake() {
   co_await stream_.async_handshake(ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
   const bool expired = deadline_.disarm();
   if (ec || expired) {
-    log::debug("submission: TLS handshake failed", {{"client", client_}, {"error", expired ? "timeout" : ec.message()}});
+    log::debug("submission: TLS handshake failed",
+               {{"client", client_}, {"error", expired ? "timeout" : ec.message()}});
     co_return false;
   }
   tls_ = true;
@@ -133,75 +154,147 @@ asio::awaitable<void> Session::run(bool implicit_tls) {
 }
 
 asio::awaitable<bool> Session::handle(const smtp::ServerCommand& c) {
-  if (c.verb == "EHLO") co_return co_await ehlo(c.argument);
+  if (c.verb == "EHLO") {
+    auto result = co_await ehlo(c.argument);
+    co_return result;
+  }
   if (c.verb == "HELO") {
-    if (c.argument.empty()) co_return co_await refuse("501 5.5.4 HELO needs a domain");
+    if (c.argument.empty()) {
+      auto result = co_await refuse("501 5.5.4 HELO needs a domain");
+      co_return result;
+    }
     greeted_ = true;
     reset();
-    co_return co_await reply("250 " + options_.hostname);
+    {
+      auto result = co_await reply("250 " + options_.hostname);
+      co_return result;
+    }
   }
-  if (c.verb == "STARTTLS") co_return co_await starttls(c.argument);
-  if (c.verb == "AUTH") co_return co_await auth(c.argument);
-  if (c.verb == "MAIL") co_return co_await mail(c.argument);
-  if (c.verb == "RCPT") co_return co_await rcpt(c.argument);
-  if (c.verb == "DATA") co_return co_await data(c.argument);
+  if (c.verb == "STARTTLS") {
+    auto result = co_await starttls(c.argument);
+    co_return result;
+  }
+  if (c.verb == "AUTH") {
+    auto result = co_await auth(c.argument);
+    co_return result;
+  }
+  if (c.verb == "MAIL") {
+    auto result = co_await mail(c.argument);
+    co_return result;
+  }
+  if (c.verb == "RCPT") {
+    auto result = co_await rcpt(c.argument);
+    co_return result;
+  }
+  if (c.verb == "DATA") {
+    auto result = co_await data(c.argument);
+    co_return result;
+  }
   if (c.verb == "RSET") {
     reset();
-    co_return co_await reply("250 2.0.0 Ok");
+    {
+      auto result = co_await reply("250 2.0.0 Ok");
+      co_return result;
+    }
   }
-  if (c.verb == "NOOP") co_return co_await reply("250 2.0.0 Ok");
+  if (c.verb == "NOOP") {
+    auto result = co_await reply("250 2.0.0 Ok");
+    co_return result;
+  }
   if (c.verb == "QUIT") {
     co_await reply("221 2.0.0 Bye");
     co_return false;
   }
-  if (c.verb == "VRFY") co_return co_await reply("252 2.5.2 Cannot VRFY user");
-  if (c.verb == "EXPN" || c.verb == "ETRN" || c.verb == "TURN" || c.verb == "HELP")
-    co_return co_await refuse("502 5.5.1 Command not implemented");
-  co_return co_await refuse("500 5.5.2 Command unrecognized");
+  if (c.verb == "VRFY") {
+    auto result = co_await reply("252 2.5.2 Cannot VRFY user");
+    co_return result;
+  }
+  if (c.verb == "EXPN" || c.verb == "ETRN" || c.verb == "TURN" || c.verb == "HELP") {
+    auto result = co_await refuse("502 5.5.1 Command not implemented");
+    co_return result;
+  }
+  {
+    auto result = co_await refuse("500 5.5.2 Command unrecognized");
+    co_return result;
+  }
 }
 
 asio::awaitable<bool> Session::ehlo(const std::string& argument) {
-  if (argument.empty()) co_return co_await refuse("501 5.5.4 EHLO needs a domain");
+  if (argument.empty()) {
+    auto result = co_await refuse("501 5.5.4 EHLO needs a domain");
+    co_return result;
+  }
   greeted_ = true;
   reset();
   std::string text = "250-" + options_.hostname + "\r\n250-PIPELINING\r\n250-SIZE " +
                      std::to_string(options_.limits.max_message_bytes) +
                      "\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-ENHANCEDSTATUSCODES\r\n";
   text += tls_ ? "250 AUTH PLAIN LOGIN" : "250 STARTTLS";
-  co_return co_await reply(text);
+  {
+    auto result = co_await reply(text);
+    co_return result;
+  }
 }
 
 asio::awaitable<bool> Session::starttls(const std::string& argument) {
-  if (tls_) co_return co_await refuse("503 5.5.1 TLS already active");
-  if (!argument.empty()) co_return co_await refuse("501 5.5.4 STARTTLS takes no argument");
-  if (!co_await reply("220 2.0.0 Ready to start TLS")) co_return false;
+  // Plain statements around each co_await: GCC 12 miscompiled this
+  // coroutine when written as `co_return co_await` inside if-statements.
+  std::string_view refusal;
+  if (tls_)
+    refusal = "503 5.5.1 TLS already active";
+  else if (!argument.empty())
+    refusal = "501 5.5.4 STARTTLS takes no argument";
+  if (!refusal.empty()) {
+    const bool alive = co_await refuse(refusal);
+    co_return alive;
+  }
+  const bool sent = co_await reply("220 2.0.0 Ready to start TLS");
+  if (!sent) co_return false;
   // RFC 3207 §4.2: forget what the client said before, and never run
   // commands it pipelined in plaintext behind STARTTLS.
   io_.discard_buffered();
   greeted_ = false;
   submitter_.reset();
   reset();
-  co_return co_await handshake();
+  const bool secured = co_await handshake();
+  co_return secured;
 }
 
 asio::awaitable<bool> Session::auth(const std::string& argument) {
-  if (!greeted_) co_return co_await refuse("503 5.5.1 Send EHLO first");
-  if (!tls_) co_return co_await refuse("538 5.7.11 Encryption required for requested authentication mechanism");
-  if (submitter_) co_return co_await refuse("503 5.5.1 Already authenticated");
-  if (in_transaction_) co_return co_await refuse("503 5.5.1 AUTH not permitted during a mail transaction");
+  if (!greeted_) {
+    auto result = co_await refuse("503 5.5.1 Send EHLO first");
+    co_return result;
+  }
+  if (!tls_) {
+    auto result = co_await refuse("538 5.7.11 Encryption required for requested authentication mechanism");
+    co_return result;
+  }
+  if (submitter_) {
+    auto result = co_await refuse("503 5.5.1 Already authenticated");
+    co_return result;
+  }
+  if (in_transaction_) {
+    auto result = co_await refuse("503 5.5.1 AUTH not permitted during a mail transaction");
+    co_return result;
+  }
   if (ctx_.throttle.blocked(client_, ctx_.clock.now())) {
     log::warn("submission: AUTH refused, too many failures from this address", {{"client", client_}});
     co_await reply("421 4.7.0 Too many failed authentication attempts, try again later");
     co_return false;
   }
   AuthArgument parsed = parse_auth_argument(argument);
-  if (parsed.mechanism != "PLAIN" && parsed.mechanism != "LOGIN")
-    co_return co_await refuse("504 5.5.4 Unrecognized authentication type");
+  if (parsed.mechanism != "PLAIN" && parsed.mechanism != "LOGIN") {
+    auto result = co_await refuse("504 5.5.4 Unrecognized authentication type");
+    co_return result;
+  }
   bool alive = true;
   std::optional<Credentials> credentials = co_await read_credentials(parsed, alive);
   if (!alive) co_return false;
   if (!credentials) co_return true;  // already answered
-  co_return co_await verify(*credentials);
+  {
+    auto result = co_await verify(*credentials);
+    co_return result;
+  }
 }
 
 // sasl_step - one client response: `initial` when given, else the answer
@@ -232,7 +325,9 @@ asio::awaitable<std::optional<Credentials>> Session::read_credentials(const Auth
       login ? std::vector<std::string_view>{kLoginUser, kLoginPassword} : std::vector<std::string_view>{"334 "};
   std::vector<std::string> values(prompts.size());
   for (std::size_t i = 0; i < prompts.size(); ++i) {
-    Step step = co_await sasl_step(prompts[i], i == 0 ? auth.initial : std::nullopt, values[i]);
+    // Not a ?: inside the co_await: GCC 12 destroys such a temporary twice.
+    const std::optional<std::string> initial = i == 0 ? auth.initial : std::nullopt;
+    const Step step = co_await sasl_step(prompts[i], initial, values[i]);
     if (step == Step::link_failed) {
       alive = false;
       co_return std::nullopt;
@@ -262,7 +357,10 @@ asio::awaitable<bool> Session::verify(const Credentials& credentials) {
     auto found = ctx_.gateway.authenticate(credentials.password);
     if (!found) {
       log::error("submission: API key lookup failed", {{"client", client_}, {"error", found.error().message}});
-      co_return co_await reply("454 4.7.0 Temporary authentication failure");
+      {
+        auto result = co_await reply("454 4.7.0 Temporary authentication failure");
+        co_return result;
+      }
     }
     who = std::move(*found);
   }
@@ -277,41 +375,93 @@ asio::awaitable<bool> Session::verify(const Credentials& credentials) {
   }
   submitter_ = std::move(who);
   log::debug("submission: authenticated", {{"client", client_}, {"team", submitter_->team}});
-  co_return co_await reply("235 2.7.0 Authentication successful");
+  {
+    auto result = co_await reply("235 2.7.0 Authentication successful");
+    co_return result;
+  }
 }
 
 asio::awaitable<bool> Session::mail(const std::string& argument) {
-  if (!greeted_) co_return co_await refuse("503 5.5.1 Send EHLO first");
-  if (!submitter_) co_return co_await refuse("530 5.7.0 Authentication required");
-  if (in_transaction_) co_return co_await refuse("503 5.5.1 Nested MAIL command");
+  if (!greeted_) {
+    auto result = co_await refuse("503 5.5.1 Send EHLO first");
+    co_return result;
+  }
+  if (!submitter_) {
+    auto result = co_await refuse("530 5.7.0 Authentication required");
+    co_return result;
+  }
+  if (in_transaction_) {
+    auto result = co_await refuse("503 5.5.1 Nested MAIL command");
+    co_return result;
+  }
   auto path = smtp::parse_path_argument(argument, "FROM");
-  if (!path) co_return co_await refuse("501 5.1.7 Bad sender address syntax");
+  if (!path) {
+    auto result = co_await refuse("501 5.1.7 Bad sender address syntax");
+    co_return result;
+  }
   auto params = parse_mail_params(path->params);
-  if (!params) co_return co_await refuse("555 5.5.4 " + params.error().message);
-  if (path->path.empty() || !mailer::is_valid_address(path->path))
-    co_return co_await refuse("501 5.1.7 Bad sender address syntax");
-  if (params->size && *params->size > options_.limits.max_message_bytes)
-    co_return co_await reply("552 5.3.4 Message size exceeds fixed maximum message size");
+  if (!params) {
+    auto result = co_await refuse("555 5.5.4 " + params.error().message);
+    co_return result;
+  }
+  if (path->path.empty() || !mailer::is_valid_address(path->path)) {
+    auto result = co_await refuse("501 5.1.7 Bad sender address syntax");
+    co_return result;
+  }
+  if (params->size && *params->size > options_.limits.max_message_bytes) {
+    auto result = co_await reply("552 5.3.4 Message size exceeds fixed maximum message size");
+    co_return result;
+  }
   std::string refused = ctx_.gateway.check_sender(*submitter_, domain_of(path->path));
-  if (!refused.empty()) co_return co_await reply(refused);
+  if (!refused.empty()) {
+    auto result = co_await reply(refused);
+    co_return result;
+  }
   in_transaction_ = true;
-  co_return co_await reply("250 2.1.0 Ok");
+  {
+    auto result = co_await reply("250 2.1.0 Ok");
+    co_return result;
+  }
 }
 
 asio::awaitable<bool> Session::rcpt(const std::string& argument) {
-  if (!in_transaction_) co_return co_await refuse("503 5.5.1 Need MAIL command first");
+  if (!in_transaction_) {
+    auto result = co_await refuse("503 5.5.1 Need MAIL command first");
+    co_return result;
+  }
   auto path = smtp::parse_path_argument(argument, "TO");
-  if (!path) co_return co_await refuse("501 5.1.3 Bad recipient address syntax");
-  if (!path->params.empty()) co_return co_await refuse("555 5.5.4 RCPT parameters are not supported");
-  if (!mailer::is_valid_address(path->path)) co_return co_await refuse("501 5.1.3 Bad recipient address syntax");
-  if (recipients_.size() >= options_.max_recipients) co_return co_await reply("452 4.5.3 Too many recipients");
+  if (!path) {
+    auto result = co_await refuse("501 5.1.3 Bad recipient address syntax");
+    co_return result;
+  }
+  if (!path->params.empty()) {
+    auto result = co_await refuse("555 5.5.4 RCPT parameters are not supported");
+    co_return result;
+  }
+  if (!mailer::is_valid_address(path->path)) {
+    auto result = co_await refuse("501 5.1.3 Bad recipient address syntax");
+    co_return result;
+  }
+  if (recipients_.size() >= options_.max_recipients) {
+    auto result = co_await reply("452 4.5.3 Too many recipients");
+    co_return result;
+  }
   recipients_.push_back(path->path);
-  co_return co_await reply("250 2.1.5 Ok");
+  {
+    auto result = co_await reply("250 2.1.5 Ok");
+    co_return result;
+  }
 }
 
 asio::awaitable<bool> Session::data(const std::string& argument) {
-  if (!argument.empty()) co_return co_await refuse("501 5.5.4 DATA takes no argument");
-  if (!in_transaction_ || recipients_.empty()) co_return co_await refuse("503 5.5.1 Need RCPT command first");
+  if (!argument.empty()) {
+    auto result = co_await refuse("501 5.5.4 DATA takes no argument");
+    co_return result;
+  }
+  if (!in_transaction_ || recipients_.empty()) {
+    auto result = co_await refuse("503 5.5.1 Need RCPT command first");
+    co_return result;
+  }
   if (!co_await reply("354 End data with <CR><LF>.<CR><LF>")) co_return false;
   DataResult message = co_await read_data();
   if (message.status == DataResult::Status::too_long) {
@@ -321,11 +471,17 @@ asio::awaitable<bool> Session::data(const std::string& argument) {
   if (message.status == DataResult::Status::closed) co_return false;
   if (message.status == DataResult::Status::too_big) {
     reset();
-    co_return co_await reply("552 5.3.4 Message size exceeds fixed maximum message size");
+    {
+      auto result = co_await reply("552 5.3.4 Message size exceeds fixed maximum message size");
+      co_return result;
+    }
   }
   std::string answer = ctx_.gateway.accept(*submitter_, recipients_, std::move(message.message));
   reset();
-  co_return co_await reply(answer);
+  {
+    auto result = co_await reply(answer);
+    co_return result;
+  }
 }
 
 }  // namespace
