@@ -115,7 +115,7 @@ class SubmissionScenario : public DeliveryScenario {
   // swaks - swaks through the STARTTLS listener (or implicit TLS), AUTH
   // PLAIN with user "resend" and `password`, plus any further arguments.
   CommandResult swaks(const std::string& password, std::vector<std::string> more, bool implicit_tls = false) {
-    std::vector<std::string> argv = {"swaks", "--server", "127.0.0.1", "--port",
+    std::vector<std::string> argv = {"/usr/bin/swaks", "--server", "127.0.0.1", "--port",
                                      std::to_string(implicit_tls ? tls_port : starttls_port),
                                      implicit_tls ? "--tls-on-connect" : "--tls", "--auth", "PLAIN",
                                      "--auth-user", "resend", "--auth-password", password, "--timeout", "60"};
