@@ -27,14 +27,6 @@ std::string lowercase(std::string_view text) {
   return out;
 }
 
-store::EmailEvent first_event(const store::EmailContent& content, const store::EmailState& state) {
-  store::EmailEvent event;
-  event.type = content.scheduled_at ? "email.scheduled" : "email.sent";
-  event.at = content.created_at;
-  for (const auto& recipient : state.recipients) event.recipients.push_back(recipient.address);
-  return event;
-}
-
 // schedule_change_response - {"object":"email","id"} or why not.
 ApiResponse schedule_change_response(const Result<store::ScheduleChange>& changed, const std::string& raw_id,
                                      std::string_view verb) {
@@ -65,6 +57,14 @@ void add_email_routes(std::vector<Route>& routes) {
   routes.push_back(Route{"GET", "/emails/:id", Access::full, get_email});
   routes.push_back(Route{"PATCH", "/emails/:id", Access::full, update_email});
   routes.push_back(Route{"POST", "/emails/:id/cancel", Access::full, cancel_email});
+}
+
+store::EmailEvent first_event(const store::EmailContent& content, const store::EmailState& state) {
+  store::EmailEvent event;
+  event.type = content.scheduled_at ? "email.scheduled" : "email.sent";
+  event.at = content.created_at;
+  for (const auto& recipient : state.recipients) event.recipients.push_back(recipient.address);
+  return event;
 }
 
 ApiResult<void> check_sender(SenderPolicy& senders, const RequestContext& context, std::string_view domain) {

@@ -48,6 +48,9 @@ ApiResult<std::string> key_domain(ApiServices& services, const RequestContext& c
 // check_key_domain - from_domain against key_domain()'s answer (pure).
 ApiResult<void> check_key_domain(std::string_view allowed, std::string_view from_domain);
 
+// first_event - "email.sent" (or "email.scheduled") for every recipient at acceptance.
+store::EmailEvent first_event(const store::EmailContent& content, const store::EmailState& state);
+
 // new_email - the stored form of a validated request, ids and Message-ID
 // made here; the request's attachments are moved out.
 store::NewEmail new_email(SendRequest& request, const RequestContext& context, const ApiOptions& options,

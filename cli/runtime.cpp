@@ -26,6 +26,7 @@
 #include "store/util/encoding.hpp"
 #include "store/util/log.hpp"
 #include "store/util/service_metrics.hpp"
+#include "submission/server.hpp"
 #include "worker/consumer.hpp"
 #include "worker/delivery_metrics.hpp"
 #include "worker/webhook_dispatcher.hpp"
@@ -95,6 +96,22 @@ int run_roles(const Config& config, Roles roles) {
   std::unique_ptr<dns::Resolver> resolver =
       dns::make_cares_resolver(dns::ResolverOptions{config.dns_servers, std::chrono::seconds(5), 2});
 
+  // SMTP submission: in the API's processes, with the API's rules; up
+  // before the API answers /healthz.
+  std::unique_ptr<submission::StoreGateway> submission_gateway;
+  std::unique_ptr<submission::SubmissionServer> submission_server;
+  if (roles.api && config.submission.enabled()) {
+    submission_gateway =
+        std::make_unique<submission::StoreGateway>(pool, clock, senders, config.delivery.hostname);
+    submission_server = std::make_unique<submission::SubmissionServer>(
+        *submission_gateway, clock, submission::session_options(config.submission, config.delivery.hostname));
+    auto ports = submission_server->start(config.submission);
+    if (!ports) {
+      std::fprintf(stderr, "tern: SMTP submission: %s\n", ports.error().message.c_str());
+      return 1;
+    }
+  }
+
   std::unique_ptr<api::HttpServer> server;
   std::thread server_thread;
   if (roles.api) {
@@ -119,6 +136,7 @@ int run_roles(const Config& config, Roles roles) {
     log::info("api listening", {{"addr", config.http.host + ":" + std::to_string(*port)}});
     server_thread = std::thread([&] { server->run(); });
   }
+
 
   std::unique_ptr<worker::Consumer> consumer;
   std::unique_ptr<store::RedisPool> webhook_pool;
@@ -172,6 +190,7 @@ int run_roles(const Config& config, Roles roles) {
   int signo = 0;
   sigwait(&stop_signals, &signo);
   log::info("stopping", {{"signal", std::to_string(signo)}});
+  if (submission_server) submission_server->stop();
   if (server) server->stop();
   if (server_thread.joinable()) server_thread.join();
   stopping.store(true);

@@ -17,7 +17,7 @@ EVERYTHING_ELSE=(
   # run
   redis-server openssl ca-certificates curl
   # test peers: a real DNS server, real SMTP servers, DKIM verifier
-  dnsmasq-base python3-aiosmtpd postfix python3-dkim python3-nacl python3-spf python3-dnspython
+  dnsmasq-base python3-aiosmtpd postfix python3-dkim python3-nacl python3-spf python3-dnspython swaks
   libmail-dkim-perl libnet-dns-resolver-mock-perl libcryptx-perl
   # operations: the web console's browser test, the compose file check,
   # a second Prometheus text parser for /metrics

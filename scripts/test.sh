@@ -11,7 +11,7 @@ cmake --build build/test -j"$(nproc)"
 # The SDK suite and the OpenAPI lint share tests/sdk/node_modules: install it
 # once here (pinned by package-lock.json) so parallel tests never race npm.
 if [ ! -f tests/sdk/node_modules/@redocly/cli/bin/cli.js ] || [ ! -d tests/sdk/node_modules/resend ] ||
-   [ ! -d tests/sdk/node_modules/playwright-core ]; then
+   [ ! -d tests/sdk/node_modules/playwright-core ] || [ ! -d tests/sdk/node_modules/nodemailer ]; then
   npm ci --prefix tests/sdk --no-audit --no-fund
 fi
 cd build/test

@@ -4,23 +4,12 @@
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 
-#include <atomic>
 #include <exception>
-#include <optional>
-#include <thread>
 #include <vector>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-
+#include "mailer/smtp/listener.hpp"
 #include "mailer/smtp/server_command.hpp"
-#include "mailer/smtp/session.hpp"
+#include "mailer/smtp/server_io.hpp"
 #include "store/util/log.hpp"
 #include "worker/verp.hpp"
 
@@ -29,38 +18,21 @@ namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using smtp::Line;
 
-struct Line {
-  enum class Status { ok, too_long, closed } status = Status::closed;
-  std::string text;  // without CRLF
-};
-
-std::string describe(std::exception_ptr ep) {
-  try {
-    if (ep) std::rethrow_exception(ep);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "non-standard exception";
-  }
-  return "unknown";
+smtp::ServerLimits limits_of(const BounceListenerOptions& o) {
+  return smtp::ServerLimits{o.max_line_length, o.max_message_bytes, o.command_timeout, o.data_timeout};
 }
 
 }  // namespace
 
 struct BounceListener::Impl {
-  Impl(BounceSink& s, BounceListenerOptions o) : sink(s), options(std::move(o)), acceptor(io) {}
-
-  asio::awaitable<void> accept_loop();
-  asio::awaitable<void> serve(tcp::socket socket);
+  Impl(BounceSink& s, BounceListenerOptions o);
 
   BounceSink& sink;
   BounceListenerOptions options;
-  asio::io_context io;
-  tcp::acceptor acceptor;
-  std::thread thread;
-  std::atomic<int> sessions{0};
-  bool started = false;
+  smtp::ServerLimits limits;
+  smtp::Listener listener;
 };
 
 namespace {
@@ -68,15 +40,14 @@ namespace {
 // Session - one connection's state; lives in its coroutine's frame.
 class Session {
  public:
-  Session(tcp::socket socket, BounceSink& sink, const BounceListenerOptions& options)
-      : socket_(std::move(socket)), deadline_(socket_), sink_(sink), options_(options) {}
+  Session(tcp::socket socket, BounceSink& sink, const BounceListenerOptions& options, const smtp::ServerLimits& limits)
+      : socket_(std::move(socket)), deadline_(socket_), io_(deadline_, limits), sink_(sink), options_(options) {}
 
   asio::awaitable<void> run();
 
  private:
-  // read_line - the next line; arm=false when a longer deadline is armed.
-  asio::awaitable<Line> read_line(bool arm);
-  asio::awaitable<bool> reply(std::string_view text);
+  asio::awaitable<Line> read_line() { return io_.read_line(socket_); }
+  asio::awaitable<bool> reply(std::string_view text) { return io_.reply(socket_, text); }
   // handle - one command; false ends the session.
   asio::awaitable<bool> handle(const smtp::ServerCommand& command);
   asio::awaitable<bool> mail(const std::string& argument);
@@ -90,49 +61,19 @@ class Session {
 
   tcp::socket socket_;
   smtp::Deadline deadline_;
+  smtp::ServerIo io_;
   BounceSink& sink_;
   const BounceListenerOptions& options_;
-  std::string buffer_;
   bool greeted_ = false;
   bool in_transaction_ = false;
   std::vector<std::string> email_ids_;  // one per accepted RCPT
   int errors_ = 0;
 };
 
-asio::awaitable<Line> Session::read_line(bool arm) {
-  std::array<char, 4096> chunk;
-  for (;;) {
-    auto nl = buffer_.find('\n');
-    if (nl != std::string::npos) {
-      if (nl + 1 > options_.max_line_length) co_return Line{Line::Status::too_long, {}};
-      Line line{Line::Status::ok, buffer_.substr(0, nl)};
-      buffer_.erase(0, nl + 1);
-      if (!line.text.empty() && line.text.back() == '\r') line.text.pop_back();
-      co_return line;
-    }
-    if (buffer_.size() >= options_.max_line_length) co_return Line{Line::Status::too_long, {}};
-    boost::system::error_code ec;
-    if (arm) deadline_.arm(options_.command_timeout);
-    std::size_t n = co_await socket_.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
-    if (arm && deadline_.disarm()) co_return Line{Line::Status::closed, {}};
-    if (ec) co_return Line{Line::Status::closed, {}};
-    buffer_.append(chunk.data(), n);
-  }
-}
-
-asio::awaitable<bool> Session::reply(std::string_view text) {
-  std::string line = std::string(text) + "\r\n";
-  boost::system::error_code ec;
-  deadline_.arm(options_.command_timeout);
-  co_await asio::async_write(socket_, asio::buffer(line), asio::redirect_error(asio::use_awaitable, ec));
-  bool expired = deadline_.disarm();
-  co_return !ec && !expired;
-}
-
 asio::awaitable<void> Session::run() {
   if (!co_await reply("220 " + options_.hostname + " ESMTP Tern bounce listener")) co_return;
   for (;;) {
-    Line line = co_await read_line(true);
+    Line line = co_await read_line();
     if (line.status == Line::Status::closed) co_return;
     if (line.status == Line::Status::too_long) {
       co_await reply("500 5.5.2 Line too long");
@@ -222,32 +163,15 @@ asio::awaitable<bool> Session::data() {
     co_return co_await reply("503 5.5.1 Need RCPT command first");
   }
   if (!co_await reply("354 End data with <CR><LF>.<CR><LF>")) co_return false;
-  std::string message;
-  bool too_big = false;
-  deadline_.arm(options_.data_timeout);
-  for (;;) {
-    Line line = co_await read_line(false);
-    if (line.status != Line::Status::ok) {
-      deadline_.disarm();
-      if (line.status == Line::Status::too_long) co_await reply("500 5.5.2 Line too long");
-      co_return false;
-    }
-    if (line.text == ".") break;
-    std::string_view text = line.text;
-    if (!text.empty() && text.front() == '.') text.remove_prefix(1);  // RFC 5321 §4.5.2
-    if (too_big) continue;
-    if (message.size() + text.size() + 2 > options_.max_message_bytes) {
-      too_big = true;
-      std::string().swap(message);
-      continue;
-    }
-    message.append(text).append("\r\n");
-  }
-  if (deadline_.disarm()) co_return false;
-  if (too_big) {
+  smtp::DataResult data = co_await io_.read_data(socket_);
+  if (data.status == smtp::DataResult::Status::too_long) co_await reply("500 5.5.2 Line too long");
+  if (data.status == smtp::DataResult::Status::too_long || data.status == smtp::DataResult::Status::closed)
+    co_return false;
+  if (data.status == smtp::DataResult::Status::too_big) {
     reset();
     co_return co_await reply("552 5.3.4 Message size exceeds fixed maximum message size");
   }
+  const std::string& message = data.message;
   std::string answer = deliver(message);
   reset();
   co_return co_await reply(answer);
@@ -276,40 +200,17 @@ std::string Session::deliver(const std::string& message) {
   return retry ? "451 4.3.0 Temporary failure recording the report; try again later" : "250 2.0.0 Ok";
 }
 
-asio::awaitable<void> refuse(tcp::socket socket) {
-  static constexpr std::string_view kBusy = "421 4.3.2 Too many connections, try again later\r\n";
-  boost::system::error_code ec;
-  co_await asio::async_write(socket, asio::buffer(kBusy.data(), kBusy.size()),
-                             asio::redirect_error(asio::use_awaitable, ec));
-}
-
 }  // namespace
 
-asio::awaitable<void> BounceListener::Impl::serve(tcp::socket socket) {
-  Session session(std::move(socket), sink, options);
-  co_await session.run();
-}
-
-asio::awaitable<void> BounceListener::Impl::accept_loop() {
-  for (;;) {
-    boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) {
-      log::warn("bounce listener: accept failed", {{"error", ec.message()}});
-      continue;
-    }
-    if (sessions.load() >= options.max_sessions) {
-      asio::co_spawn(io, refuse(std::move(socket)), asio::detached);
-      continue;
-    }
-    ++sessions;
-    asio::co_spawn(io, serve(std::move(socket)), [this](std::exception_ptr ep) {
-      --sessions;
-      if (ep) log::error("bounce listener: session failed", {{"error", describe(ep)}});
-    });
-  }
-}
+BounceListener::Impl::Impl(BounceSink& s, BounceListenerOptions o)
+    : sink(s),
+      options(std::move(o)),
+      limits(limits_of(options)),
+      listener(smtp::ListenerOptions{"bounce listener", options.max_sessions, 0, 1},
+               [this](tcp::socket socket) -> asio::awaitable<void> {
+                 Session session(std::move(socket), sink, options, limits);
+                 co_await session.run();
+               }) {}
 
 BounceListener::BounceListener(BounceSink& sink, BounceListenerOptions options)
     : impl_(std::make_unique<Impl>(sink, std::move(options))) {}
@@ -317,36 +218,9 @@ BounceListener::BounceListener(BounceSink& sink, BounceListenerOptions options)
 BounceListener::~BounceListener() { stop(); }
 
 Result<uint16_t> BounceListener::start(const std::string& host, uint16_t port) {
-  if (impl_->started) return fail(Errc::conflict, "bounce listener already started");
-  boost::system::error_code ec;
-  auto address = asio::ip::make_address(host, ec);
-  if (ec) return fail(Errc::invalid_argument, "bounce listener: not an IP address: " + host);
-  tcp::endpoint endpoint(address, port);
-  impl_->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) impl_->acceptor.bind(endpoint, ec);
-  if (!ec) impl_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return fail(Errc::unavailable, "bounce listener cannot listen on " + host + ":" + std::to_string(port) +
-                                             ": " + ec.message());
-  const uint16_t bound = impl_->acceptor.local_endpoint().port();
-  asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr ep) {
-    if (ep) log::error("bounce listener: accept loop failed", {{"error", describe(ep)}});
-  });
-  impl_->started = true;
-  impl_->thread = std::thread([impl = impl_.get()] { impl->io.run(); });
-  log::info("bounce listener started", {{"address", host + ":" + std::to_string(bound)}});
-  return bound;
+  return impl_->listener.start(host, port);
 }
 
-void BounceListener::stop() {
-  if (!impl_->started) return;
-  asio::post(impl_->io, [impl = impl_.get()] {
-    boost::system::error_code ignored;
-    impl->acceptor.close(ignored);
-    impl->io.stop();
-  });
-  if (impl_->thread.joinable()) impl_->thread.join();
-  impl_->started = false;
-}
+void BounceListener::stop() { impl_->listener.stop(); }
 
 }  // namespace tern::worker

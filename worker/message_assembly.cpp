@@ -2,6 +2,7 @@
 
 #include "mailer/address.hpp"
 #include "mailer/message.hpp"
+#include "mailer/raw_message.hpp"
 
 namespace tern::worker {
 namespace {
@@ -19,6 +20,7 @@ Result<std::vector<mailer::Mailbox>> parse_list(const std::vector<std::string>& 
 }  // namespace
 
 Result<std::string> assemble_message(const store::EmailContent& c) {
+  if (c.raw_mime) return mailer::complete_raw_message(*c.raw_mime, c.created_at, c.message_id);
   mailer::OutgoingMessage m;
   auto from = mailer::parse_mailbox(c.from);
   if (!from) return tl::unexpected(from.error());

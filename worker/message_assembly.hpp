@@ -12,6 +12,9 @@ namespace tern::worker {
 
 // assemble_message - RFC 5322 bytes, CRLF, unsigned. Fails only when stored
 // content no longer parses (a bug or tampering): the email then fails.
+// A submitted message (content.raw_mime) is taken as the client built it:
+// Bcc removed, Date (created_at) and Message-ID (message_id) added only
+// when missing (mailer/raw_message.hpp).
 Result<std::string> assemble_message(const store::EmailContent& content);
 
 // envelope_sender - the MAIL FROM address for this email.

@@ -70,6 +70,7 @@ Result<PathArgument> parse_path_argument(std::string_view argument, std::string_
   PathArgument out;
   out.path = std::string(path);
   out.size = size_parameter(rest.substr(close + 1));
+  out.params = std::string(skip_spaces(rest.substr(close + 1)));
   return out;
 }
 

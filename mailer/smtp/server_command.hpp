@@ -1,5 +1,5 @@
 // server_command.hpp - inbound SMTP command lines as a server reads them
-// (RFC 5321 §4.1), for Tern's bounce listener.
+// (RFC 5321 §4.1), for Tern's bounce listener and submission server.
 //
 // Pure: no I/O. parse_server_command splits a line (CRLF already removed)
 // into an upper-cased verb and its argument; parse_path_argument reads the
@@ -29,6 +29,7 @@ ServerCommand parse_server_command(std::string_view line);
 struct PathArgument {
   std::string path;               // "" for the null reverse-path <>
   std::optional<uint64_t> size;   // RFC 1870 SIZE=n on MAIL FROM
+  std::string params;             // every ESMTP parameter after the path, as written, trimmed
 };
 
 // parse_path_argument - `keyword` is "FROM" or "TO" (case-insensitive).

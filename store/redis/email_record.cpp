@@ -117,6 +117,8 @@ std::string content_to_json(const EmailContent& c) {
          {"created_at_ms", to_unix_ms(c.created_at)},
          {"scheduled_at_ms", c.scheduled_at ? json(to_unix_ms(*c.scheduled_at)) : json(nullptr)}};
   if (!c.attachments.empty()) j["attachments"] = attachments_to_json(c.attachments);
+  // base64: a client-built message may hold 8-bit bytes that are not UTF-8.
+  if (c.raw_mime) j["raw_mime"] = base64_encode(*c.raw_mime);
   return j.dump();
 }
 
@@ -159,6 +161,10 @@ Result<EmailContent> content_from_json(std::string_view text) {
     if (auto it = j.find("scheduled_at_ms"); it != j.end() && !it->is_null())
       c.scheduled_at = from_unix_ms(it->get<int64_t>());
     if (auto it = j.find("attachments"); it != j.end()) c.attachments = attachments_from_json(*it);
+    if (auto it = j.find("raw_mime"); it != j.end()) {
+      c.raw_mime = base64_decode(it->get<std::string>());
+      if (!c.raw_mime) return fail(Errc::internal, "stored email content unreadable: raw_mime is not base64");
+    }
     return c;
   } catch (const std::exception& e) {
     return fail(Errc::internal, std::string("stored email content unreadable: ") + e.what());

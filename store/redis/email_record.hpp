@@ -41,6 +41,11 @@ struct EmailContent {
   TimePoint created_at{};
   std::optional<TimePoint> scheduled_at;
   std::vector<Attachment> attachments;  // stored only when non-empty
+  // raw_mime - the message exactly as an SMTP submission client built it
+  // (CRLF, dot-stuffing removed). When set it is sent as is, with only Bcc
+  // removed and Date/Message-ID added when missing; html, text, headers and
+  // attachments are then unused. Stored base64, only when set.
+  std::optional<std::string> raw_mime;
 };
 
 // suppressed: not attempted, the address is on the team's suppression list

@@ -281,6 +281,52 @@ const std::vector<Setting>& settings() {
        "listen address (ip:port) of a separate GET /metrics listener (the only one a worker has); when set, "
        "/metrics leaves the API port; empty: /metrics on the API port only",
        [](Config& c, std::string_view v) { return set_optional_address(c.metrics_listen, v); }},
+      {"TERN_SUBMISSION_ADDR", "submission-addr", "",
+       "SMTP submission listener with STARTTLS (ip:port, conventionally 587); empty: off",
+       [](Config& c, std::string_view v) -> Result<void> { return set_optional_address(c.submission.starttls_listen, v); }},
+      {"TERN_SUBMISSION_TLS_ADDR", "submission-tls-addr", "",
+       "SMTP submission listener with implicit TLS (ip:port, conventionally 465); empty: off",
+       [](Config& c, std::string_view v) -> Result<void> { return set_optional_address(c.submission.tls_listen, v); }},
+      {"TERN_TLS_CERT", "tls-cert", "", "PEM certificate chain of the submission listeners (required when one is on)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.submission.tls_cert = std::string(v);
+         return {};
+       }},
+      {"TERN_TLS_KEY", "tls-key", "", "PEM private key of TERN_TLS_CERT",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.submission.tls_key = std::string(v);
+         return {};
+       }},
+      {"TERN_SUBMISSION_USER", "submission-user", "resend",
+       "SMTP AUTH user name (the password is an API key); * accepts any user name",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (v.empty() || v.size() > 255) return fail(Errc::invalid_argument, "expected 1 to 255 characters");
+         c.submission.user = std::string(v);
+         return {};
+       }},
+      {"TERN_SUBMISSION_MAX_SIZE", "submission-max-size", "41943040", "largest message accepted over SMTP, in bytes",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto n = parse_int(v, 1024, 1LL << 30);
+         if (!n) return tl::unexpected(n.error());
+         c.submission.max_message_bytes = std::size_t(*n);
+         return {};
+       }},
+      {"TERN_SUBMISSION_MAX_CLIENT_SESSIONS", "submission-max-client-sessions", "20",
+       "SMTP submission sessions at once from one client IP address",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto n = parse_int(v, 1, 10000);
+         if (!n) return tl::unexpected(n.error());
+         c.submission.max_client_sessions = int(*n);
+         return {};
+       }},
+      {"TERN_SUBMISSION_TIMEOUT", "submission-timeout", "5m", "an SMTP submission client silent this long is disconnected",
+       [](Config& c, std::string_view v) -> Result<void> {
+         auto d = parse_duration(v);
+         if (!d) return tl::unexpected(d.error());
+         if (*d < Millis(100)) return fail(Errc::invalid_argument, "must be at least 100ms");
+         c.submission.command_timeout = *d;
+         return {};
+       }},
   };
   return table;
 }

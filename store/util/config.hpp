@@ -75,6 +75,21 @@ struct RateLimitConfig {
   bool enabled() const { return count > 0; }
 };
 
+// SubmissionConfig - SMTP submission (submission/server.hpp): each listener
+// is off while its address is unset; AUTH needs TLS, so either listener
+// needs the certificate and key (dev mode makes a self-signed pair).
+struct SubmissionConfig {
+  std::optional<HostPort> starttls_listen;  // TERN_SUBMISSION_ADDR (587)
+  std::optional<HostPort> tls_listen;       // TERN_SUBMISSION_TLS_ADDR (465)
+  std::string tls_cert;                     // TERN_TLS_CERT: PEM chain
+  std::string tls_key;                      // TERN_TLS_KEY: PEM private key
+  std::string user = "resend";              // TERN_SUBMISSION_USER; "*" = any
+  std::size_t max_message_bytes = 40 * 1024 * 1024;  // TERN_SUBMISSION_MAX_SIZE
+  int max_client_sessions = 20;             // TERN_SUBMISSION_MAX_CLIENT_SESSIONS, per client IP
+  Millis command_timeout{std::chrono::minutes(5)};  // TERN_SUBMISSION_TIMEOUT
+  bool enabled() const { return starttls_listen || tls_listen; }
+};
+
 struct Config {
   HostPort http{"127.0.0.1", 8080};
   RedisEndpoint redis;
@@ -94,6 +109,7 @@ struct Config {
   RateLimitConfig rate_limit;  // TERN_RATE_LIMIT, TERN_RATE_LIMIT_BURST
   std::optional<HostPort> bounce_listen;  // TERN_BOUNCE_ADDR: inbound SMTP for bounces; unset = off
   std::optional<HostPort> metrics_listen;  // TERN_METRICS_ADDR: GET /metrics on its own port; unset = API port only
+  SubmissionConfig submission;
 };
 
 // parse_config - env first, then argv flags (--http-addr=X or --http-addr X).

@@ -30,6 +30,28 @@ TEST(EmailRecord, ContentRoundTrips) {
   EXPECT_EQ(to_unix_ms(*back->scheduled_at), 1700000100000);
 }
 
+TEST(EmailRecord, RawMessageRoundTripsEvenWhenNotUtf8) {
+  EmailContent c;
+  c.id = "id-1";
+  c.team = "t";
+  c.from = "a@b.test";
+  c.to = {"x@y.test"};
+  c.message_id = "<m@b.test>";
+  c.raw_mime = std::string("Subject: caf\xe9\r\nFrom: a@b.test\r\n\r\nbody \x80\r\n");
+  auto back = content_from_json(content_to_json(c));
+  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_TRUE(back->raw_mime);
+  EXPECT_EQ(*back->raw_mime, *c.raw_mime);
+  EmailContent api = c;
+  api.raw_mime.reset();
+  auto without = content_from_json(content_to_json(api));
+  ASSERT_TRUE(without);
+  EXPECT_FALSE(without->raw_mime);
+  auto summary = content_from_json(summary_to_json(c));
+  ASSERT_TRUE(summary);
+  EXPECT_FALSE(summary->raw_mime) << "lists never carry the message";
+}
+
 TEST(EmailRecord, StateRoundTripsWithReplies) {
   EmailState s;
   s.last_event = "bounced";

@@ -21,6 +21,7 @@ TEST(ServerCommand, ReadsPathsAndSize) {
   ASSERT_TRUE(from);
   EXPECT_EQ(from->path, "");
   EXPECT_EQ(from->size, std::optional<uint64_t>(1234));
+  EXPECT_EQ(from->params, "SIZE=1234 BODY=8BITMIME");
   auto to = parse_path_argument("to: <bounces+abc@mail.test>", "TO");
   ASSERT_TRUE(to);
   EXPECT_EQ(to->path, "bounces+abc@mail.test");
