@@ -43,20 +43,30 @@ TernProcess::TernProcess(const std::string& role, Env env) {
 
 TernProcess::~TernProcess() { process_.stop(); }
 
+namespace {
+httplib::Headers bearer(const std::string& token) {
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
+  return headers;
+}
+}  // namespace
+
 HttpResult TernProcess::post(const std::string& path, const std::string& token, const std::string& body) const {
   httplib::Client client("127.0.0.1", http_port_);
   client.set_read_timeout(10, 0);
-  httplib::Headers headers;
-  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  return to_result(client.Post(path.c_str(), headers, body, "application/json"));
+  return to_result(client.Post(path.c_str(), bearer(token), body, "application/json"));
+}
+
+HttpResult TernProcess::patch(const std::string& path, const std::string& token, const std::string& body) const {
+  httplib::Client client("127.0.0.1", http_port_);
+  client.set_read_timeout(10, 0);
+  return to_result(client.Patch(path.c_str(), bearer(token), body, "application/json"));
 }
 
 HttpResult TernProcess::get(const std::string& path, const std::string& token) const {
   httplib::Client client("127.0.0.1", http_port_);
   client.set_read_timeout(10, 0);
-  httplib::Headers headers;
-  if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  return to_result(client.Get(path.c_str(), headers));
+  return to_result(client.Get(path.c_str(), bearer(token)));
 }
 
 bool TernProcess::wait_for_last_event(const std::string& id, const std::string& token, const std::string& want,

@@ -35,6 +35,7 @@ class TernProcess {
   std::string log() const { return process_.log(); }
 
   HttpResult post(const std::string& path, const std::string& token, const std::string& body) const;
+  HttpResult patch(const std::string& path, const std::string& token, const std::string& body) const;
   HttpResult get(const std::string& path, const std::string& token) const;
 
   // wait_for_last_event - poll GET /emails/{id} until last_event == want.
