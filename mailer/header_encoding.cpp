@@ -171,17 +171,6 @@ std::optional<std::string> parse_encoded_word(std::string_view value, std::size_
   return std::nullopt;
 }
 
-std::string unfold(std::string_view value) {
-  std::string out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n') {
-      ++i;
-      continue;
-    }
-    out += value[i];
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -264,6 +253,18 @@ std::string decode_encoded_words(std::string_view value) {
     after_word = false;
   }
   return out + pending_space;
+}
+
+std::string unfold(std::string_view value) {
+  std::string out;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n') {
+      ++i;
+      continue;
+    }
+    out += value[i];
+  }
+  return out;
 }
 
 }  // namespace tern::mailer

@@ -43,6 +43,9 @@ std::vector<std::string> unstructured_pieces(std::string_view text, std::size_t 
 // encoded-words, whichever is the first that can carry it exactly.
 std::vector<std::string> phrase_pieces(std::string_view display_name, std::size_t first_budget);
 
+// unfold - a field value with its folding CRLFs removed (RFC 5322 §2.2.3).
+std::string unfold(std::string_view value);
+
 // decode_encoded_words - the reverse, for tests and bounce parsing: unfolds,
 // decodes B and Q words (charset label ignored, bytes returned as they are),
 // drops whitespace between adjacent encoded-words and keeps anything

@@ -14,16 +14,9 @@ constexpr std::size_t kMaxLine = 998;  // RFC 5322 §2.1.1, without CRLF
 
 using dkim::equals_ignore_case;
 
-// unfold - a raw field value as one line: folding CRLFs removed, ends trimmed.
-std::string unfold(std::string_view value) {
-  std::string out;
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    if (value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n') {
-      ++i;
-      continue;
-    }
-    out += value[i];
-  }
+// unfold_trimmed - a raw field value as one line: folding CRLFs removed, ends trimmed.
+std::string unfold_trimmed(std::string_view value) {
+  std::string out = unfold(value);
   auto first = out.find_first_not_of(" \t");
   if (first == std::string::npos) return {};
   auto last = out.find_last_not_of(" \t");
@@ -97,17 +90,17 @@ Result<RawMessageFacts> inspect_raw_message(std::string_view message) {
   for (const auto& field : split->headers) {
     if (equals_ignore_case(field.name, "From")) {
       if (++from > 1) return fail(Errc::invalid_argument, "the message has more than one From header");
-      auto mailbox = from_mailbox(unfold(field.value));
+      auto mailbox = from_mailbox(unfold_trimmed(field.value));
       if (!mailbox) return tl::unexpected(mailbox.error());
       facts.from_address = mailbox->address;
       facts.from = mailbox->display_name.empty() ? mailbox->address
                                                  : mailbox->display_name + " <" + mailbox->address + ">";
     } else if (equals_ignore_case(field.name, "Subject")) {
       if (++subject > 1) return fail(Errc::invalid_argument, "the message has more than one Subject header");
-      facts.subject = readable(unfold(field.value));
+      facts.subject = readable(unfold_trimmed(field.value));
     } else if (equals_ignore_case(field.name, "Message-ID")) {
       if (++message_id > 1) return fail(Errc::invalid_argument, "the message has more than one Message-ID header");
-      std::string id = unfold(field.value);
+      std::string id = unfold_trimmed(field.value);
       if (id.size() < 3 || id.front() != '<' || id.back() != '>' || !is_ascii(id))
         return fail(Errc::invalid_argument, "the Message-ID header is not <id-left@id-right>");
       facts.message_id = std::move(id);
