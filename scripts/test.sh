@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test.sh - install, build (Debug with ASan+UBSan) and run every test with
-# ctest. Tests start their own redis-server, DNS server and SMTP peers on
+# ctest, then every fuzz target for FUZZ_SECONDS (15) each (scripts/fuzz.sh). Tests start their own redis-server, DNS server and SMTP peers on
 # loopback, free ports and temp dirs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +18,6 @@ cd build/test
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --output-on-failure -j2 --timeout 300
+cd ../..
+# Every libFuzzer target (tests/fuzz) for a bounded time; a crash fails the run.
+FUZZ_SECONDS="${FUZZ_SECONDS:-15}" scripts/fuzz.sh
