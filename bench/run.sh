@@ -28,6 +28,7 @@
 #   BENCH_ACCEPT_SECONDS  wrk duration                            (15)
 #   BENCH_LATENCY_COUNT   latency probes                          (200)
 #   BENCH_PROFILE_N       emails delivered under perf             (5000)
+#   BENCH_PROFILE_BODY    2k or 100k: the body size profiled      (2k)
 #   BENCH_RESULTS_OUT     also copy the key=value results here
 #   BENCH_KEEP_TMP=1      keep the temp dir (logs) for inspection
 set -euo pipefail

@@ -10,32 +10,38 @@ constexpr char kHex[] = "0123456789ABCDEF";
 
 bool is_wsp(char c) { return c == ' ' || c == '\t'; }
 
+// QpToken - one encoded character: itself, or "=XX".
+struct QpToken {
+  char bytes[3];
+  std::size_t size;
+};
+
 // qp_token - the encoded form of line[i], given whether it would open a
 // physical line. Escapes '=', controls, 8-bit bytes, whitespace that ends
 // the line, and a line-opening "." or "From ".
-std::string qp_token(std::string_view line, std::size_t i, bool line_start) {
+QpToken qp_token(std::string_view line, std::size_t i, bool line_start) {
   const auto c = static_cast<unsigned char>(line[i]);
   bool escape = c == '=' || c > 126 || (c < 32 && c != '\t');
   escape = escape || (is_wsp(line[i]) && i + 1 == line.size());
   escape = escape || (line_start && (c == '.' || line.substr(i, 5) == "From "));
-  if (!escape) return std::string(1, static_cast<char>(c));
-  return std::string{'=', kHex[c >> 4], kHex[c & 0x0F]};
+  if (!escape) return {{static_cast<char>(c), 0, 0}, 1};
+  return {{'=', kHex[c >> 4], kHex[c & 0x0F]}, 3};
 }
 
 void encode_line(std::string_view line, std::string& out) {
   std::size_t column = 0;
   for (std::size_t i = 0; i < line.size(); ++i) {
-    std::string token = qp_token(line, i, column == 0);
+    QpToken token = qp_token(line, i, column == 0);
     const bool last = i + 1 == line.size();
     // Leave room for the soft break "=" unless this token ends the line.
     const std::size_t limit = last ? kMaxEncodedLine : kMaxEncodedLine - 1;
-    if (column + token.size() > limit) {
+    if (column + token.size > limit) {
       out += "=\r\n";
       column = 0;
       token = qp_token(line, i, true);
     }
-    out += token;
-    column += token.size();
+    out.append(token.bytes, token.size);
+    column += token.size;
   }
 }
 
@@ -71,16 +77,17 @@ bool decode_line(std::string_view line, std::string& out) {
 std::string normalize_crlf(std::string_view text) {
   std::string out;
   out.reserve(text.size() + text.size() / 32);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\r') {
-      out += "\r\n";
-      if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-    } else if (c == '\n') {
-      out += "\r\n";
-    } else {
-      out += c;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t brk = text.find_first_of("\r\n", i);
+    if (brk == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
     }
+    out.append(text.substr(i, brk - i));
+    out += "\r\n";
+    if (text[brk] == '\r' && brk + 1 < text.size() && text[brk + 1] == '\n') ++brk;
+    i = brk + 1;
   }
   return out;
 }

@@ -17,14 +17,15 @@ tidy_perf() {
 
 run_profile() {
   command -v perf >/dev/null || { log "profile: perf is not installed; skipped"; return 0; }
-  log "profile: perf record of one worker delivering $PROFILE_N 2 KB emails"
+  local size=${BENCH_PROFILE_BODY:-2k}
+  log "profile: perf record of one worker delivering $PROFILE_N $size emails"
   start_redis profile
   tern_env
   create_api_key
   start_tern_api profile
   register_domain
   local out accepted data="$BENCH_TMP/perf.data" report="$BENCH_BUILD/profile-worker.txt"
-  out=$("$BENCH_TOOLS/enqueue" 127.0.0.1 "$API_PORT" "$API_KEY" "$BENCH_TMP/body-2k.json" "$PROFILE_N" \
+  out=$("$BENCH_TOOLS/enqueue" 127.0.0.1 "$API_PORT" "$API_KEY" "$BENCH_TMP/body-$size.json" "$PROFILE_N" \
     "$ENQUEUE_CONNECTIONS" || true)
   accepted=$(sed -n 's/.*accepted=\([0-9]*\).*/\1/p' <<<"$out")
   stop_pid "$API_PID"
@@ -41,7 +42,7 @@ run_profile() {
   perf report -i "$data" --children --sort symbol --stdio -g none >"$BENCH_TMP/perf-children.txt" \
     2>/dev/null || true
   {
-    echo "# tern worker, $accepted 2 KB emails (DKIM: $DKIM_SIGNED), perf record -F 499 --call-graph dwarf"
+    echo "# tern worker, $accepted $size emails (DKIM: $DKIM_SIGNED), perf record -F 499 --call-graph dwarf"
     echo "## self time by shared object"
     tidy_perf <"$BENCH_TMP/perf-dso.txt" | head -12 || true
     echo "## self time by symbol"
