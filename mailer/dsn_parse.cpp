@@ -75,7 +75,15 @@ Result<Fields> parse_fields(std::string_view text, std::size_t max_fields, std::
     if (fields.size() >= max_fields) return fail(Errc::invalid_argument, "too many header fields");
     fields.push_back(Field{lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1)))});
   }
-  for (auto& f : fields) f.value = std::string(trim(f.value));
+  for (auto& f : fields) {
+    f.value = std::string(trim(f.value));
+    // A value reaches the API, webhooks and logs: a bare CR, NUL or other
+    // control character a remote MTA put there becomes a space.
+    for (char& c : f.value) {
+      const auto u = static_cast<unsigned char>(c);
+      if ((u < 0x20 && c != '\t') || u == 0x7f) c = ' ';
+    }
+  }
   if (rest) *rest = text.substr(pos);
   return fields;
 }

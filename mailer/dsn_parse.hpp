@@ -16,6 +16,9 @@
 // and the Original-Mail-From. For both, the Message-ID of the returned
 // message (third part: message/rfc822 or text/rfc822-headers) when present.
 //
+// Field values never hold a control character other than tab (a bare CR or
+// NUL from the remote side becomes a space).
+//
 // Errors: Errc::invalid_argument for anything that is not a readable
 // report (too large, not multipart/report, no status part, a DSN without
 // recipients, an ARF report without Feedback-Type).

@@ -14,7 +14,10 @@
 namespace {
 
 void check_text(const std::string& text) {
-  FUZZ_CHECK(text.find('\n') == std::string::npos, "LF in a parsed report field");
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    FUZZ_CHECK(!((u < 0x20 && c != '\t') || u == 0x7f), "control character (CR, LF, NUL...) in a parsed report field");
+  }
 }
 
 }  // namespace

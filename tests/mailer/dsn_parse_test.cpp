@@ -47,6 +47,20 @@ TEST(DsnParse, PostfixBounce) {
   }
 }
 
+TEST(DsnParse, ControlCharactersFromTheRemoteSideNeverReachAField) {
+  std::string text = to_crlf(sample("postfix_bounce.eml"));
+  const std::string code = "Diagnostic-Code: smtp; 550 5.1.1";
+  auto pos = text.find(code);
+  ASSERT_NE(pos, std::string::npos);
+  text.insert(pos + code.size(), std::string("\rInjected: yes\0\x7f", 16));
+  auto r = parse_report(text);
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->recipients.size(), 1u);
+  const std::string& diag = r->recipients[0].diagnostic_code;
+  for (char c : diag) EXPECT_FALSE(c == '\r' || c == '\0' || c == '\x7f') << diag;
+  EXPECT_NE(diag.find("550 5.1.1 Injected: yes"), std::string::npos) << diag;
+}
+
 TEST(DsnParse, GmailBounceWithNestedHumanPart) {
   auto r = parse_report(sample("gmail_bounce.eml"));
   ASSERT_TRUE(r) << r.error().message;
