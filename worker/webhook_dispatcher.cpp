@@ -1,6 +1,8 @@
 // webhook_dispatcher.cpp - see webhook_dispatcher.hpp.
 #include "worker/webhook_dispatcher.hpp"
 
+#include <algorithm>
+
 #include "store/redis/email_store.hpp"
 #include "store/redis/keys.hpp"
 #include "store/redis/webhook_url.hpp"
@@ -74,18 +76,34 @@ void WebhookDispatcher::wake() {
 void WebhookDispatcher::fanout_loop() {
   store::EventStreamReader reader(pool_, std::string(store::keys::kWebhookGroup), name_);
   if (auto r = reader.ensure_group(); !r) log::warn("cannot create webhook consumer group yet", {{"error", r.error().message}});
+  // Our own unfinished entries exist only at start-up and after a batch was
+  // cut short; a silent consumer's are looked for a few times per
+  // claim_timeout. Otherwise only new entries are read: one command a batch.
+  bool own_pending_possible = true;
+  const auto reclaim_interval = std::clamp<std::chrono::milliseconds>(
+      config_.claim_timeout / 4, std::chrono::milliseconds(10), std::chrono::milliseconds(5000));
+  auto next_reclaim = std::chrono::steady_clock::now();
   while (!stopping_.load()) {
-    // Our own unfinished entries first (a batch cut short by an error), then
-    // those of a silent consumer, then new ones: each in stream order.
-    auto batch = reader.own_pending(kFanoutBatch);
-    if (batch && batch->empty()) batch = reader.reclaim(kFanoutBatch, config_.claim_timeout);
+    // Own unfinished entries first, then those of a silent consumer, then
+    // new ones: each in stream order.
+    Result<std::vector<store::StreamEvent>> batch = std::vector<store::StreamEvent>{};
+    if (own_pending_possible) {
+      batch = reader.own_pending(kFanoutBatch);
+      if (batch && batch->empty()) own_pending_possible = false;
+    }
+    if (batch && batch->empty() && std::chrono::steady_clock::now() >= next_reclaim) {
+      batch = reader.reclaim(kFanoutBatch, config_.claim_timeout);
+      if (batch && batch->empty()) next_reclaim = std::chrono::steady_clock::now() + reclaim_interval;
+    }
     if (batch && batch->empty()) batch = reader.read_new(kFanoutBatch, config_.read_block);
     if (!batch) {
       log::warn("event stream unavailable", {{"error", batch.error().message}});
+      own_pending_possible = true;  // a read whose reply was lost still delivered its entries to us
       idle(config_.backoff_on_error);
       continue;
     }
     if (!fan_out_batch(reader, *batch)) {
+      own_pending_possible = true;  // the rest of this batch stays pending for us
       idle(config_.backoff_on_error);
     } else if (!batch->empty()) {
       wake();  // senders sleeping on an empty due set have work now
