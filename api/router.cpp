@@ -1,6 +1,8 @@
 // router.cpp - segment matching and the authenticate-then-handle sequence.
 #include "api/router.hpp"
 
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "api/rate_limit.hpp"
@@ -24,7 +26,36 @@ bool match_segments(const std::vector<std::string_view>& pattern, const std::vec
   return true;
 }
 
+bool is_blank_body(std::string_view body) {
+  return body.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::string lowercase_media_type(std::string_view value) {
+  const std::size_t end = value.find(';');
+  std::string_view type = value.substr(0, end);
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  std::string out(type);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 }  // namespace
+
+ApiResult<void> check_body_content_type(const ApiRequest& request) {
+  if (request.method == "GET" || request.method == "HEAD" || request.method == "DELETE") return {};
+  if (is_blank_body(request.body)) return {};
+  auto declared = request_header(request, "content-type");
+  if (!declared) return {};
+  const std::string type = lowercase_media_type(*declared);
+  constexpr std::string_view kJsonSuffix = "+json";
+  const bool json = type == "application/json" ||
+                    (type.size() > kJsonSuffix.size() && type.ends_with(kJsonSuffix) && type.starts_with("application/"));
+  if (json) return {};
+  return reject(validation_error("The request body must be JSON sent with `Content-Type: application/json`, not `" +
+                                     type + "`.",
+                                 415));
+}
 
 ApiResponse json_response(int status, const nlohmann::ordered_json& body) {
   // replace: stored text is valid UTF-8, but a bad byte must not throw here.
@@ -70,6 +101,7 @@ ApiResponse dispatch(const std::vector<Route>& routes, ApiRequest request, ApiSe
   if (!match) return error_response(match.error());
   const Route& route = *match->route;
   request.params = std::move(match->params);
+  if (auto typed = check_body_content_type(request); !typed) return error_response(typed.error());
   if (route.access == Access::none) return route.handler(request, services);
 
   store::ApiKeyStore keys(services.pool);

@@ -38,6 +38,13 @@ struct ApiRequest {
 // request_header - a header by its lower-case name, if sent.
 std::optional<std::string> request_header(const ApiRequest& request, const std::string& lower_name);
 
+// check_body_content_type - a request that carries a body must declare it
+// as JSON (`application/json`, any `+json` type, parameters such as
+// charset allowed) or declare nothing. A form or text body is refused with
+// 415 validation_error before anything reads it: silently parsing
+// `curl -d` form data as JSON would hide the client's mistake.
+ApiResult<void> check_body_content_type(const ApiRequest& request);
+
 // ApiResponse - a JSON body unless content_type says otherwise (only
 // /metrics and the console's static files do).
 struct ApiResponse {

@@ -102,7 +102,7 @@ int run_roles(const Config& config, Roles roles) {
   std::unique_ptr<submission::SubmissionServer> submission_server;
   if (roles.api && config.submission.enabled()) {
     submission_gateway =
-        std::make_unique<submission::StoreGateway>(pool, clock, senders, config.delivery.hostname);
+        std::make_unique<submission::StoreGateway>(pool, clock, senders, config.delivery.hostname, &service_metrics);
     submission_server = std::make_unique<submission::SubmissionServer>(
         *submission_gateway, clock, submission::session_options(config.submission, config.delivery.hostname));
     auto ports = submission_server->start(config.submission);

@@ -6,11 +6,25 @@
 #   FUZZ_SECONDS=20   time per target (-max_total_time)
 #   FUZZ_TARGETS="reply_parser spf"   only these targets (default: all)
 #   FUZZ_JOBS=2       build parallelism
+#   FUZZ_PARALLEL=2   targets fuzzed at once (default: one per core)
+#
+#   scripts/fuzz.sh [all|build|run]   build and run (default), or one half:
+#   scripts/test.sh builds while ctest runs, then runs.
 #
 # Self-contained: installs clang if missing. The build dir is kept between
 # runs, so a rebuild compiles only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+PHASE="${1:-all}"
+case "$PHASE" in
+  all | build | run) ;;
+  *) echo "usage: $0 [all|build|run]" >&2; exit 2 ;;
+esac
+BUILD=build/fuzz
+if [ "$PHASE" = run ]; then
+  exec tests/fuzz/run.sh "$BUILD/tests/fuzz"
+fi
 
 scripts/install-deps.sh
 
@@ -27,14 +41,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-BUILD=build/fuzz
 # Every library under test gets coverage feedback and the sanitizers; only
 # the fuzz executables link libFuzzer's main (tests/fuzz/CMakeLists.txt).
 # _GLIBCXX_ASSERTIONS turns an out-of-range operator[] into a crash.
 INSTRUMENT="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS"
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Fuzz \
-  -DCMAKE_CXX_FLAGS_FUZZ="-O1 -g" -DCMAKE_CXX_FLAGS="$INSTRUMENT" \
+  -DCMAKE_CXX_FLAGS_FUZZ="-O1 -g1" -DCMAKE_CXX_FLAGS="$INSTRUMENT" \
   -DTERN_FUZZ=ON -DTERN_BUILD_TESTS=ON >/dev/null
 cmake --build "$BUILD" --target fuzz_all -j"${FUZZ_JOBS:-$(nproc)}"
+[ "$PHASE" = build ] && exit 0
 
 exec tests/fuzz/run.sh "$BUILD/tests/fuzz"

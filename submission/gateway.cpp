@@ -28,8 +28,8 @@ std::string_view domain_of(std::string_view address) {
 }  // namespace
 
 StoreGateway::StoreGateway(store::RedisPool& pool, const Clock& clock, api::SenderPolicy& senders,
-                           std::string hostname)
-    : pool_(pool), clock_(clock), senders_(senders) {
+                           std::string hostname, metrics::ServiceMetrics* metrics)
+    : pool_(pool), clock_(clock), senders_(senders), metrics_(metrics) {
   options_.hostname = std::move(hostname);
 }
 
@@ -81,6 +81,7 @@ std::string StoreGateway::accept(const Submitter& who, const std::vector<std::st
                {{"email_id", content.id}, {"team", who.team}, {"error", stored.error().message}});
     return std::string(kTryLater);
   }
+  if (metrics_) metrics_->emails_accepted.inc();
   log::debug("email accepted over SMTP", {{"email_id", content.id}, {"team", who.team},
                                           {"recipients", std::to_string(state.recipients.size())}});
   return "250 2.0.0 Ok: queued as " + content.id;

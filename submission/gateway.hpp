@@ -49,8 +49,11 @@ class Gateway {
 
 class StoreGateway final : public Gateway {
  public:
-  // hostname: the Message-ID domain when the client sent none.
-  StoreGateway(store::RedisPool& pool, const Clock& clock, api::SenderPolicy& senders, std::string hostname);
+  // hostname: the Message-ID domain when the client sent none. metrics:
+  // the process's counters (tern_emails_accepted_total counts SMTP
+  // submissions as POST /emails counts its own); may be null.
+  StoreGateway(store::RedisPool& pool, const Clock& clock, api::SenderPolicy& senders, std::string hostname,
+               metrics::ServiceMetrics* metrics = nullptr);
 
   Result<std::optional<Submitter>> authenticate(std::string_view password) override;
   std::string check_sender(const Submitter& who, std::string_view domain) override;
@@ -61,6 +64,7 @@ class StoreGateway final : public Gateway {
   const Clock& clock_;
   api::SenderPolicy& senders_;
   api::ApiOptions options_;
+  metrics::ServiceMetrics* metrics_;
 };
 
 }  // namespace tern::submission

@@ -2,6 +2,7 @@
 // POST /emails/{id}/cancel, natural-language schedules and attachments,
 // over HTTP against a real Redis.
 #include "api/emails_routes.hpp"
+#include "api/attachments.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -183,6 +184,19 @@ TEST_F(EmailsRouteTest, AttachmentErrorsUseInvalidAttachment) {
   auto missing = server_->call("POST", "/emails", empty.dump());
   EXPECT_EQ(missing.status, 422);
   EXPECT_EQ(missing.body["message"], "Attachment must have either a `content` or `path`.");
+}
+
+TEST_F(EmailsRouteTest, AttachmentsOver40MiBAre422OverHttpAndNothingIsQueued) {
+  // The body limit leaves room for 40 MiB in base64, so the answer is
+  // Resend's invalid_attachment, not a bare 413.
+  Json body = email_json();
+  const std::string content = base64_encode(std::string(kMaxAttachmentBytes + 1, 'x'));
+  body["attachments"] = Json::array({Json{{"filename", "big.bin"}, {"content", content}}});
+  auto refused = server_->call("POST", "/emails", body.dump());
+  EXPECT_EQ(refused.status, 422) << refused.raw.substr(0, 300);
+  EXPECT_EQ(refused.body["name"], "invalid_attachment");
+  EXPECT_EQ(store::run(server_->pool(), {"XLEN", std::string(store::keys::kReadyStream)})->integer, 0);
+  EXPECT_EQ(server_->call("GET", "/emails").body["data"].size(), 0u);
 }
 
 }  // namespace

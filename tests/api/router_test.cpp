@@ -88,6 +88,44 @@ TEST(RouterTest, DispatchRunsTheHandlerOrAnswersTheError) {
   EXPECT_EQ(nlohmann::json::parse(missing.body)["name"], "not_found");
 }
 
+ApiRequest with_body(std::string method, std::string body, std::optional<std::string> content_type) {
+  ApiRequest request;
+  request.method = std::move(method);
+  request.path = "/emails";
+  request.body = std::move(body);
+  if (content_type) request.headers.emplace("content-type", *content_type);
+  return request;
+}
+
+TEST(RouterTest, JsonBodiesMayDeclareJsonOrNothing) {
+  EXPECT_TRUE(check_body_content_type(with_body("POST", "{}", "application/json")));
+  EXPECT_TRUE(check_body_content_type(with_body("POST", "{}", "Application/JSON; charset=utf-8")));
+  EXPECT_TRUE(check_body_content_type(with_body("PATCH", "{}", "application/merge-patch+json")));
+  EXPECT_TRUE(check_body_content_type(with_body("POST", "{}", std::nullopt)));
+  // The Node SDK sends the header on bodiless POSTs and GETs alike.
+  EXPECT_TRUE(check_body_content_type(with_body("POST", "", "text/plain")));
+  EXPECT_TRUE(check_body_content_type(with_body("GET", "{}", "text/plain")));
+}
+
+TEST(RouterTest, AFormOrTextBodyIs415AndNeverReachesTheHandler) {
+  for (const char* type : {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x",
+                           "text/json+json", "+json"}) {
+    auto refused = check_body_content_type(with_body("POST", "{\"from\":\"a@b.c\"}", type));
+    ASSERT_FALSE(refused) << type;
+    EXPECT_EQ(refused.error().status, 415);
+    EXPECT_EQ(refused.error().name, "validation_error");
+  }
+  store::RedisPool pool(RedisEndpoint{});
+  SystemClock clock;
+  AllowAllSenders senders;
+  ApiOptions options;
+  ApiServices services{pool, clock, senders, options};
+  auto routes = table();
+  auto response = dispatch(routes, with_body("POST", "{}", "application/x-www-form-urlencoded"), services);
+  EXPECT_EQ(response.status, 415);
+  EXPECT_EQ(nlohmann::json::parse(response.body)["name"], "validation_error");
+}
+
 TEST(RouterTest, TheRealTableHasTheEmailAndHealthRoutes) {
   auto routes = make_routes();
   auto send = match_route(routes, "POST", "/emails");

@@ -32,24 +32,24 @@ if [ ${#targets[@]} -eq 0 ]; then
   exit 1
 fi
 
-failed=0
-summary=()
-start_all=$(date +%s)
-for name in "${targets[@]}"; do
-  exe="$BIN/${name}_fuzz"
-  out="$ARTIFACTS/$name"
+# fuzz_one NAME - replay NAME's regressions, then fuzz it; writes its one
+# summary line to $ARTIFACTS/NAME/summary.
+fuzz_one() {
+  local name=$1
+  local exe="$BIN/${name}_fuzz"
+  local out="$ARTIFACTS/$name"
   rm -rf "$out" && mkdir -p "$out/corpus" "$out/crashes"
-  log="$out/fuzz.log"
+  local log="$out/fuzz.log"
+  local line=""
 
   if [ ! -x "$exe" ]; then
-    summary+=("FAIL  $name: not built")
-    failed=1
-    continue
+    echo "FAIL  $name: not built" >"$out/summary"
+    return
   fi
 
   # Replay each saved reproducer on its own, so one that still crashes
   # names itself; then fuzz anyway, to find what else is there.
-  regressed=""
+  local regressed="" input
   for input in "$HERE/regressions/$name"/*; do
     [ -e "$input" ] || continue
     if ! "$exe" "$input" >>"$out/regressions.log" 2>&1; then
@@ -57,18 +57,19 @@ for name in "${targets[@]}"; do
     fi
   done
   if [ -n "$regressed" ]; then
-    summary+=("FAIL  $name: regression input(s) crash:$regressed (log $out/regressions.log)")
-    failed=1
+    line="FAIL  $name: regression input(s) crash:$regressed (log $out/regressions.log)"$'\n'
   fi
 
   [ -d "$HERE/corpus/$name" ] && cp -r "$HERE/corpus/$name/." "$out/corpus/"
-  dict=()
+  local dict=()
   [ -f "$HERE/dict/$name.dict" ] && dict=(-dict="$HERE/dict/$name.dict")
   # Header values are short; long inputs there only slow the search down.
+  local max_len
   case "$name" in
     header_encoding | address | server_command) max_len=1200 ;;
     *) max_len=8192 ;;
   esac
+  local t0 rc took runs cov crash reason
   t0=$(date +%s)
   "$exe" "$out/corpus" "${dict[@]}" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
     -max_len="$max_len" -print_final_stats=1 -artifact_prefix="$out/crashes/" >"$log" 2>&1
@@ -77,15 +78,44 @@ for name in "${targets[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*' || true)
   if [ $rc -eq 0 ]; then
-    summary+=("ok    $name: ${runs:-?} runs, cov ${cov:-?}, ${took}s")
+    line+="ok    $name: ${runs:-?} runs, cov ${cov:-?}, ${took}s"
   else
     crash=$(ls "$out/crashes" 2>/dev/null | head -1)
     reason=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer|UndefinedBehaviorSanitizer)[^(]*|runtime error: .*|invariant broken: .*' "$log" || true)
-    summary+=("FAIL  $name: ${reason:-exit $rc}; input $out/crashes/${crash:-?}; log $log")
-    failed=1
+    line+="FAIL  $name: ${reason:-exit $rc}; input $out/crashes/${crash:-?}; log $log"
   fi
+  printf '%s\n' "$line" >"$out/summary"
+}
+
+# FUZZ_PARALLEL targets at a time (default: one per core), so the whole run
+# takes about targets x FUZZ_SECONDS / cores.
+parallel="${FUZZ_PARALLEL:-$(nproc)}"
+start_all=$(date +%s)
+running=0
+for name in "${targets[@]}"; do
+  if [ "$running" -ge "$parallel" ]; then
+    wait -n
+    running=$((running - 1))
+  fi
+  fuzz_one "$name" &
+  running=$((running + 1))
+done
+wait
+
+failed=0
+summary=()
+for name in "${targets[@]}"; do
+  if [ ! -f "$ARTIFACTS/$name/summary" ]; then
+    summary+=("FAIL  $name: the fuzz run left no summary")
+    failed=1
+    continue
+  fi
+  while IFS= read -r line; do
+    summary+=("$line")
+    [[ $line == FAIL* ]] && failed=1
+  done <"$ARTIFACTS/$name/summary"
 done
 
-echo "fuzz summary (${SECONDS_EACH}s per target, $(( $(date +%s) - start_all ))s total):"
+echo "fuzz summary (${SECONDS_EACH}s per target, $parallel at a time, $(( $(date +%s) - start_all ))s total):"
 printf '  %s\n' "${summary[@]}"
 exit $failed

@@ -122,6 +122,14 @@ TEST(Metrics, CountersMoveAsMailFlows) {
 
   std::string parsed;
   EXPECT_TRUE(python_parses(text, parsed)) << parsed << "\n" << text;
+
+  // The depth is read from Redis: a scheduled email waits in the delayed set.
+  auto later = tern.post("/emails", token,
+                         R"({"from":"a@sender.test","to":"ok@example.test","subject":"m","text":"x",)"
+                         R"("scheduled_at":"in 1 hour"})");
+  ASSERT_EQ(later.status, 200) << later.body;
+  const std::string after = scrape(tern.http_port()).body;
+  EXPECT_GE(value(after, "tern_queue_depth{state=\"delayed\"}"), 1) << after;
 }
 
 TEST(Metrics, SplitDeploymentScrapesApiAndWorkerOnTheirOwnListeners) {

@@ -113,16 +113,18 @@ class SubmissionScenario : public DeliveryScenario {
   }
 
   // swaks - swaks through the STARTTLS listener (or implicit TLS), AUTH
-  // PLAIN with user "resend" and `password`, plus any further arguments.
+  // auth_mechanism as auth_user with `password`, plus any further arguments.
   CommandResult swaks(const std::string& password, std::vector<std::string> more, bool implicit_tls = false) {
     std::vector<std::string> argv = {"/usr/bin/swaks", "--server", "127.0.0.1", "--port",
                                      std::to_string(implicit_tls ? tls_port : starttls_port),
-                                     implicit_tls ? "--tls-on-connect" : "--tls", "--auth", "PLAIN",
-                                     "--auth-user", "resend", "--auth-password", password, "--timeout", "60"};
+                                     implicit_tls ? "--tls-on-connect" : "--tls", "--auth", auth_mechanism,
+                                     "--auth-user", auth_user, "--auth-password", password, "--timeout", "60"};
     argv.insert(argv.end(), more.begin(), more.end());
     return run_command(argv);
   }
 
+  std::string auth_mechanism = "PLAIN";
+  std::string auth_user = "resend";
   TempDir dir;
   TestPki pki;
   uint16_t starttls_port = 0;

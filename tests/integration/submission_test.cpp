@@ -60,6 +60,44 @@ TEST_F(SubmissionScenario, SwaksWithImplicitTlsIsQueued) {
   ASSERT_TRUE(tern->wait_for_last_event(id, token, "delivered")) << tern->log();
 }
 
+TEST_F(SubmissionScenario, AuthLoginIsAcceptedAndCountedLikeAnApiSend) {
+  start_submission();
+  auth_mechanism = "LOGIN";
+  auto sent = swaks(token, kMessage);
+  ASSERT_EQ(sent.status, 0) << sent.output;
+  EXPECT_NE(sent.output.find("334 VXNlcm5hbWU6"), std::string::npos) << "the LOGIN prompts:\n" << sent.output;
+  EXPECT_NE(sent.output.find("235 2.7.0"), std::string::npos) << sent.output;
+  const std::string id = queued_id(sent.output);
+  ASSERT_FALSE(id.empty()) << sent.output;
+  ASSERT_TRUE(tern->wait_for_last_event(id, token, "delivered")) << tern->log();
+  auto metrics = tern->get("/metrics", token);
+  EXPECT_NE(metrics.body.find("\ntern_emails_accepted_total 1\n"), std::string::npos) << metrics.body;
+}
+
+TEST_F(SubmissionScenario, AnotherUserNameIs535UnlessConfigured) {
+  start_submission();
+  auth_user = "postmaster";
+  auto wrong_user = swaks(token, kMessage);
+  EXPECT_NE(wrong_user.status, 0);
+  EXPECT_NE(wrong_user.output.find("535 5.7.8"), std::string::npos) << wrong_user.output;
+  EXPECT_EQ(queued_id(wrong_user.output), "");
+}
+
+TEST_F(SubmissionScenario, AnyUserNameWhenTheSettingIsAStar) {
+  start_submission({{"TERN_SUBMISSION_USER", "*"}});
+  auth_user = "wordpress";
+  auto sent = swaks(token, kMessage);
+  EXPECT_FALSE(queued_id(sent.output).empty()) << sent.output;
+}
+
+TEST_F(SubmissionScenario, OutsideDevModeAnUnverifiedFromDomainIsRefused) {
+  start_submission({{"TERN_DEV", "false"}});
+  auto sent = swaks(token, kMessage);
+  EXPECT_NE(sent.status, 0);
+  EXPECT_NE(sent.output.find("550 5.7.1"), std::string::npos) << sent.output;
+  EXPECT_EQ(queued_id(sent.output), "");
+}
+
 TEST_F(SubmissionScenario, BeforeTlsOnlyTheHandshakeIsOffered) {
   start_submission();
   PlainSmtp c(starttls_port);

@@ -10,11 +10,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Resend } from 'resend';
+import { Conformance } from './openapi_conformance.mjs';
 
 const baseUrl = process.env.TERN_URL;
 const apiKey = process.env.TERN_API_KEY;
 if (!baseUrl || !apiKey) throw new Error('TERN_URL and TERN_API_KEY must be set (the ctest driver sets them)');
 
+// Every response the SDK receives is checked against openapi.yaml at the end.
+const conformance = new Conformance();
+conformance.record_fetches();
 const resend = new Resend(apiKey, { baseUrl });
 const FROM = 'Acme <onboarding@acme.test>';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -248,4 +252,11 @@ test('suppressions.add, get, list and remove', async () => {
   isList(ok(await resend.suppressions.list()));
   const removed = ok(await resend.suppressions.remove(added.id));
   assert.equal(removed.deleted, true);
+});
+
+// Last: the contract file describes every response the suite received.
+test('every response above matches openapi.yaml', () => {
+  assert.ok(conformance.responses.length > 50, `only ${conformance.responses.length} responses were recorded`);
+  const problems = conformance.mismatches();
+  assert.deepEqual(problems, [], problems.join('\n'));
 });
