@@ -32,6 +32,20 @@ std::string_view domain_of(std::string_view address) {
   return at == std::string_view::npos ? std::string_view() : address.substr(at + 1);
 }
 
+// non_ascii_local_part - RFC 6531 addresses whose local part is UTF-8.
+// Tern accepts UTF-8 headers (SMTPUTF8) and IDNA domains, but delivers
+// with ASCII envelopes only, so such an address gets RFC 6531 §3.7.4.1's
+// 553 5.6.7 instead of a misleading syntax error.
+bool non_ascii_local_part(std::string_view address) {
+  const auto at = address.rfind('@');
+  for (char c : address.substr(0, at)) {
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  }
+  return false;
+}
+
+constexpr std::string_view kNonAsciiRefused = "553 5.6.7 Non-ASCII local parts are not supported";
+
 class Session {
  public:
   Session(tcp::socket socket, const SessionContext& context)
@@ -404,6 +418,10 @@ asio::awaitable<bool> Session::mail(const std::string& argument) {
     auto result = co_await refuse("555 5.5.4 " + params.error().message);
     co_return result;
   }
+  if (non_ascii_local_part(path->path)) {
+    auto result = co_await reply(kNonAsciiRefused);
+    co_return result;
+  }
   if (path->path.empty() || !mailer::is_valid_address(path->path)) {
     auto result = co_await refuse("501 5.1.7 Bad sender address syntax");
     co_return result;
@@ -436,6 +454,10 @@ asio::awaitable<bool> Session::rcpt(const std::string& argument) {
   }
   if (!path->params.empty()) {
     auto result = co_await refuse("555 5.5.4 RCPT parameters are not supported");
+    co_return result;
+  }
+  if (non_ascii_local_part(path->path)) {
+    auto result = co_await reply(kNonAsciiRefused);
     co_return result;
   }
   if (!mailer::is_valid_address(path->path)) {

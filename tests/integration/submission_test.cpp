@@ -98,6 +98,18 @@ TEST_F(SubmissionScenario, OutsideDevModeAnUnverifiedFromDomainIsRefused) {
   EXPECT_EQ(queued_id(sent.output), "");
 }
 
+TEST_F(SubmissionScenario, NonAsciiLocalPartsGet553AndUtf8HeadersPass) {
+  start_submission();
+  auto sender = swaks(token, {"--from", "j\xc3\xb6rg@acme.test", "--to", "alice@example.test"});
+  EXPECT_NE(sender.output.find("553 5.6.7"), std::string::npos) << sender.output;
+  EXPECT_EQ(queued_id(sender.output), "");
+  auto rcpt = swaks(token, {"--from", "sender@acme.test", "--to", "m\xc3\xbcller@example.test"});
+  EXPECT_NE(rcpt.output.find("553 5.6.7"), std::string::npos) << rcpt.output;
+  auto utf8 = swaks(token, {"--from", "sender@acme.test", "--to", "alice@example.test", "--header",
+                            "Subject: Gr\xc3\xbc\xc3\x9f""e"});
+  EXPECT_FALSE(queued_id(utf8.output).empty()) << utf8.output;
+}
+
 TEST_F(SubmissionScenario, BeforeTlsOnlyTheHandshakeIsOffered) {
   start_submission();
   PlainSmtp c(starttls_port);
