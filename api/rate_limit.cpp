@@ -35,7 +35,7 @@ ApiError rate_limit_error(const store::RateDecision& decision) {
 
 RateLimitOutcome apply_rate_limit(ApiServices& services, std::string_view team) {
   RateLimitOutcome out;
-  store::RateLimiter limiter(services.pool, services.options.rate_limit);
+  store::RateLimiter limiter(services.pool, services.options.rate_limit, services.team_limits.get());
   if (!limiter.enabled()) return out;
   auto decision = limiter.take(team);
   if (!decision) {

@@ -101,8 +101,10 @@ ApiResponse dispatch(const std::vector<Route>& routes, ApiRequest request, ApiSe
   if (!match) return error_response(match.error());
   const Route& route = *match->route;
   request.params = std::move(match->params);
-  if (auto typed = check_body_content_type(request); !typed) return error_response(typed.error());
-  if (route.access == Access::none) return route.handler(request, services);
+  if (route.access == Access::none) {
+    if (auto typed = check_body_content_type(request); !typed) return error_response(typed.error());
+    return route.handler(request, services);
+  }
 
   store::ApiKeyStore keys(services.pool);
   std::optional<std::string_view> authorization;
@@ -115,6 +117,8 @@ ApiResponse dispatch(const std::vector<Route>& routes, ApiRequest request, ApiSe
     response = *limit.refusal;
   } else if (auto allowed = check_access(*context, route.access); !allowed) {
     response = error_response(allowed.error());
+  } else if (auto typed = check_body_content_type(request); !typed) {
+    response = error_response(typed.error());  // after auth: a stranger learns nothing from it
   } else {
     request.context = std::move(*context);
     response = route.handler(request, services);

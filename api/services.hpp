@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "dnscheck/resolver.hpp"
+#include "store/redis/rate_limiter.hpp"
 #include "store/redis/redis_connection.hpp"
 #include "store/util/clock.hpp"
 #include "store/util/config.hpp"
@@ -59,6 +61,9 @@ struct ApiServices {
   const ApiOptions& options;
   dns::Resolver* resolver = nullptr;  // for POST /domains/{id}/verify; null answers 500
   metrics::ServiceMetrics* metrics = nullptr;  // the process's metrics; never null inside HttpServer
+  // Which teams have a rate limit of their own (rate_limiter.hpp); shared
+  // by every request of the process.
+  std::shared_ptr<store::TeamLimitOverrides> team_limits = std::make_shared<store::TeamLimitOverrides>();
 };
 
 }  // namespace tern::api

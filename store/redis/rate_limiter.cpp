@@ -47,11 +47,34 @@ return {1, allowed, count, per, math.floor(tokens), reset_ms, retry_ms}
 
 int ceil_seconds(long long ms) { return static_cast<int>((ms + 999) / 1000); }
 
+constexpr std::size_t kMaxCachedTeams = 100000;  // past this the table starts over
+
 }  // namespace
+
+Result<bool> TeamLimitOverrides::limited(RedisPool& pool, std::string_view team) {
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(std::string(team));
+    if (it != entries_.end() && now - it->second.read_at < ttl_) return it->second.limited;
+  }
+  auto value = expect_ok(run(pool, {"GET", keys::team_rate_limit(team)}), "rate limit override");
+  if (!value) return tl::unexpected(value.error());
+  const bool limited = !value->is_nil() && value->str != "off";
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxCachedTeams) entries_.clear();
+  entries_[std::string(team)] = Entry{limited, now};
+  return limited;
+}
 
 Result<RateDecision> RateLimiter::take(std::string_view team) {
   RateDecision decision;
-  if (!global_.enabled()) return decision;
+  if (!global_.enabled()) {
+    if (!overrides_) return decision;
+    auto limited = overrides_->limited(pool_, team);
+    if (!limited) return tl::unexpected(limited.error());
+    if (!*limited) return decision;  // the script below reads the override itself
+  }
   auto reply = expect_ok(run(pool_, {"EVAL", kTakeScript, "2", keys::rate_bucket(team), keys::team_rate_limit(team),
                                      std::to_string(global_.count), std::to_string(global_.per.count()),
                                      std::to_string(global_.burst)}),

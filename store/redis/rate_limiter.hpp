@@ -9,7 +9,11 @@
 // full again, so idle teams cost nothing.
 #pragma once
 
+#include <chrono>
+#include <mutex>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "store/redis/redis_connection.hpp"
 #include "store/util/config.hpp"
@@ -26,13 +30,36 @@ struct RateDecision {
   int retry_after_seconds = 0;  // when refused: until one token is back (>= 1)
 };
 
+// TeamLimitOverrides - which teams have a per-team limit of their own, so
+// overrides apply while the global limit is off without a Redis call per
+// request: each team's key is read at most once per `ttl` per process (a
+// change takes effect within ttl). One per API process, shared by threads.
+class TeamLimitOverrides {
+ public:
+  explicit TeamLimitOverrides(std::chrono::steady_clock::duration ttl = std::chrono::seconds(5)) : ttl_(ttl) {}
+
+  // limited - the team's override is set and not "off".
+  Result<bool> limited(RedisPool& pool, std::string_view team);
+
+ private:
+  struct Entry {
+    bool limited = false;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::chrono::steady_clock::duration ttl_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
 class RateLimiter {
  public:
-  // global - the default for every team; when it is off the limiter does
-  // nothing (no Redis call) and per-team overrides are not consulted.
-  RateLimiter(RedisPool& pool, RateLimitConfig global) : pool_(pool), global_(global) {}
+  // global - the default for every team. When it is off, only teams whose
+  // override `overrides` reports are limited (no override table: nothing,
+  // and no Redis call at all).
+  RateLimiter(RedisPool& pool, RateLimitConfig global, TeamLimitOverrides* overrides = nullptr)
+      : pool_(pool), global_(global), overrides_(overrides) {}
 
-  bool enabled() const { return global_.enabled(); }
+  bool enabled() const { return global_.enabled() || overrides_ != nullptr; }
 
   // take - spend one request of `team`'s budget.
   Result<RateDecision> take(std::string_view team);
@@ -40,6 +67,7 @@ class RateLimiter {
  private:
   RedisPool& pool_;
   RateLimitConfig global_;
+  TeamLimitOverrides* overrides_;
 };
 
 }  // namespace tern::store

@@ -88,5 +88,33 @@ TEST_F(RateLimiterTest, PerTeamOverride) {
   EXPECT_FALSE(limiter.take("burst")->allowed);
 }
 
+TEST_F(RateLimiterTest, PerTeamOverrideAppliesWhileTheGlobalLimitIsOff) {
+  TeamLimitOverrides overrides(std::chrono::seconds(0));  // read the key every time
+  RateLimiter limiter(pool, RateLimitConfig{}, &overrides);
+  ASSERT_TRUE(run(pool, {"SET", keys::team_rate_limit("big"), "2/m"}));
+  ASSERT_TRUE(run(pool, {"SET", keys::team_rate_limit("free"), "off"}));
+  EXPECT_TRUE(limiter.take("big")->allowed);
+  auto second = limiter.take("big");
+  EXPECT_TRUE(second->applies);
+  EXPECT_EQ(second->limit, 2);
+  EXPECT_FALSE(limiter.take("big")->allowed);
+  for (const char* team : {"free", "plain"}) {
+    auto d = limiter.take(team);
+    ASSERT_TRUE(d);
+    EXPECT_FALSE(d->applies) << team;
+    EXPECT_EQ(run(pool, {"EXISTS", keys::rate_bucket(team)})->integer, 0) << team;
+  }
+}
+
+TEST_F(RateLimiterTest, OverridesAreReadOncePerTtl) {
+  TeamLimitOverrides overrides(std::chrono::hours(1));
+  RateLimiter limiter(pool, RateLimitConfig{}, &overrides);
+  EXPECT_FALSE(limiter.take("late")->applies);
+  ASSERT_TRUE(run(pool, {"SET", keys::team_rate_limit("late"), "1/m"}));
+  EXPECT_FALSE(limiter.take("late")->applies) << "the cached answer holds until the ttl passes";
+  TeamLimitOverrides fresh(std::chrono::hours(1));
+  EXPECT_TRUE(RateLimiter(pool, RateLimitConfig{}, &fresh).take("late")->applies);
+}
+
 }  // namespace
 }  // namespace tern::store
