@@ -27,7 +27,7 @@ cmake --build build/test -j"$(nproc)"
 # once here (pinned by package-lock.json) so parallel tests never race npm.
 if [ ! -f tests/sdk/node_modules/@redocly/cli/bin/cli.js ] || [ ! -d tests/sdk/node_modules/resend ] ||
    [ ! -d tests/sdk/node_modules/playwright-core ] || [ ! -d tests/sdk/node_modules/nodemailer ] ||
-   [ ! -d tests/sdk/node_modules/ajv ] || [ ! -d tests/sdk/node_modules/yaml ]; then
+   [ ! -d tests/sdk/node_modules/ajv ] || [ ! -d tests/sdk/node_modules/yaml ] || [ ! -d tests/sdk/node_modules/svix ]; then
   npm ci --prefix tests/sdk --no-audit --no-fund
 fi
 phase "building"

@@ -9,7 +9,9 @@
 // with TERN_URL (the API base URL) and TERN_API_KEY (a full_access key).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { Resend } from 'resend';
+import { Webhook as SvixWebhook } from 'svix';
 import { Conformance } from './openapi_conformance.mjs';
 
 const baseUrl = process.env.TERN_URL;
@@ -252,6 +254,67 @@ test('suppressions.add, get, list and remove', async () => {
   isList(ok(await resend.suppressions.list()));
   const removed = ok(await resend.suppressions.remove(added.id));
   assert.equal(removed.deleted, true);
+});
+
+// receive_webhooks - an HTTP endpoint on loopback keeping every request.
+async function receive_webhooks() {
+  const requests = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      requests.push({ headers: req.headers, body });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { requests, server, url: `http://127.0.0.1:${server.address().port}/hook` };
+}
+
+async function wait_for(predicate, what, ms = 60000) {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('webhook events of a delivered and a bounced email arrive in order and verify with Svix and the SDK', async () => {
+  const hooks = await receive_webhooks();
+  try {
+    const created = ok(await resend.webhooks.create({
+      endpoint: hooks.url, events: ['email.sent', 'email.delivered', 'email.bounced'] }));
+    const delivered = ok(await resend.emails.send(email({ to: ['delivered@example.test'] }))).id;
+    const bounced = ok(await resend.emails.send(email({ to: ['bounce@example.test'] }))).id;
+    const types_of = (id) => hooks.requests.map((r) => JSON.parse(r.body))
+      .filter((event) => event.data?.email_id === id).map((event) => event.type);
+    await wait_for(() => types_of(delivered).length >= 2 && types_of(bounced).length >= 2, 'four webhook events');
+    assert.deepEqual(types_of(delivered), ['email.sent', 'email.delivered']);
+    assert.deepEqual(types_of(bounced), ['email.sent', 'email.bounced']);
+
+    const svix = new SvixWebhook(created.signing_secret);
+    for (const r of hooks.requests) {
+      const verified = resend.webhooks.verify({
+        payload: r.body, webhookSecret: created.signing_secret,
+        headers: { id: r.headers['webhook-id'], timestamp: r.headers['webhook-timestamp'],
+                   signature: r.headers['webhook-signature'] } });
+      assert.equal(verified.type, JSON.parse(r.body).type);
+      // Svix's verify returns nothing and throws on a bad signature.
+      assert.doesNotThrow(() => svix.verify(r.body, { 'svix-id': r.headers['svix-id'],
+                                                      'svix-timestamp': r.headers['svix-timestamp'],
+                                                      'svix-signature': r.headers['svix-signature'] }));
+      assert.throws(() => svix.verify(r.body + ' ', { 'svix-id': r.headers['svix-id'],
+                                                      'svix-timestamp': r.headers['svix-timestamp'],
+                                                      'svix-signature': r.headers['svix-signature'] }));
+    }
+    const bounce = hooks.requests.map((r) => JSON.parse(r.body)).find((e) => e.type === 'email.bounced');
+    assert.equal(bounce.data.bounce?.type, 'Permanent', JSON.stringify(bounce.data));
+    assert.ok(bounce.data.bounce.diagnosticCode[0].includes('550'), JSON.stringify(bounce.data));
+    ok(await resend.webhooks.remove(created.id));
+  } finally {
+    hooks.server.close();
+  }
 });
 
 // Last: the contract file describes every response the suite received.
