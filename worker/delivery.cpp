@@ -261,6 +261,13 @@ AttemptResult attempt_delivery(const store::StoredEmail& email, DeliveryContext&
     result.retry_at = result.retry_at ? std::min(*result.retry_at, soon) : soon;
   }
   for (const auto& b : bounced) add_event(result.events, "email.bounced", now, {b.recipient}, b.reply);
+  // A scheduled email is "sent" (Resend's email.sent) when it is first
+  // really attempted, before what the attempt found.
+  if (email.state.last_event == "scheduled" && !result.events.empty()) {
+    std::vector<std::string> everyone;
+    for (const auto& r : state.recipients) everyone.push_back(r.address);
+    result.events.insert(result.events.begin(), store::EmailEvent{"email.sent", now, std::move(everyone), std::nullopt});
+  }
   if (!result.events.empty()) state.last_event = result.events.back().type.substr(6);  // drop "email."
   return result;
 }

@@ -211,6 +211,24 @@ class CountingGate : public DestinationGate {
   }
 };
 
+TEST_F(DeliveryTest, AScheduledEmailIsReportedSentWhenFirstAttempted) {
+  script = [](auto&, auto& req) { return all(req, 250, 250); };
+  auto e = email_to({"a@x.test"});
+  e.state.last_event = "scheduled";
+  auto r = run(e, e.content.created_at + 1s);
+  ASSERT_EQ(r.events.size(), 2u);
+  EXPECT_EQ(r.events[0].type, "email.sent");
+  EXPECT_EQ(r.events[0].recipients, std::vector<std::string>{"a@x.test"});
+  EXPECT_EQ(r.events[1].type, "email.delivered");
+  EXPECT_EQ(r.state.last_event, "delivered");
+  // An email sent at once already had its email.sent from the API.
+  e.state.last_event = "sent";
+  calls.clear();
+  auto again = run(e, e.content.created_at + 1s);
+  ASSERT_EQ(again.events.size(), 1u);
+  EXPECT_EQ(again.events[0].type, "email.delivered");
+}
+
 TEST_F(DeliveryTest, BusyDestinationThrottlesWithoutCountingAnAttempt) {
   CountingGate gate;
   gate.inside = 1;  // someone else holds the only slot
