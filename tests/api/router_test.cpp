@@ -68,13 +68,19 @@ TEST(RouterTest, HeadIsServedAsGet) {
   EXPECT_TRUE(match_route(routes, "HEAD", "/emails/abc"));
 }
 
-TEST(RouterTest, DispatchRunsTheHandlerOrAnswersTheError) {
-  // No route here needs auth, so the pool is never contacted.
-  store::RedisPool pool(RedisEndpoint{});
+// UnauthenticatedServices - what dispatch() needs for table()'s routes:
+// none needs auth, so the pool is never contacted.
+struct UnauthenticatedServices {
+  store::RedisPool pool{RedisEndpoint{}};
   SystemClock clock;
   AllowAllSenders senders;
   ApiOptions options;
   ApiServices services{pool, clock, senders, options};
+};
+
+TEST(RouterTest, DispatchRunsTheHandlerOrAnswersTheError) {
+  UnauthenticatedServices unauthenticated;
+  ApiServices& services = unauthenticated.services;
   auto routes = table();
   ApiRequest request;
   request.method = "GET";
@@ -115,11 +121,8 @@ TEST(RouterTest, AFormOrTextBodyIs415AndNeverReachesTheHandler) {
     EXPECT_EQ(refused.error().status, 415);
     EXPECT_EQ(refused.error().name, "validation_error");
   }
-  store::RedisPool pool(RedisEndpoint{});
-  SystemClock clock;
-  AllowAllSenders senders;
-  ApiOptions options;
-  ApiServices services{pool, clock, senders, options};
+  UnauthenticatedServices unauthenticated;
+  ApiServices& services = unauthenticated.services;
   auto routes = table();
   auto response = dispatch(routes, with_body("POST", "{}", "application/x-www-form-urlencoded"), services);
   EXPECT_EQ(response.status, 415);
